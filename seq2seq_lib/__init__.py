@@ -1,0 +1,28 @@
+"""seq2seq_lib: the shared package of the course «Modelos de secuencias en PyTorch».
+
+Everything public is re-exported here; importing it has no side effects.
+"""
+
+from .core import get_device, set_seed, set_threads
+from .data import is_grammatical, lm_pairs, pad_collate, spanish_sentences, train_val_split
+from .gradients import hidden_gradient_norms
+from .metrics import accuracy, sequence_cross_entropy
+from .plot import draw_unrolled_rnn, plot_history, set_style
+from .report import METRICS_MIMETYPE, report_metrics
+from .sampling import generate, sample_from_logits
+from .text import (EOS, EOS_ID, PAD, PAD_ID, SOS, SOS_ID, SPECIALS, UNK, UNK_ID, Vocab, pad_batch,
+                   tokenize_chars, tokenize_words)
+from .train import default_step, evaluate, fit
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "set_seed", "get_device", "set_threads",
+    "spanish_sentences", "is_grammatical", "train_val_split", "lm_pairs", "pad_collate",
+    "hidden_gradient_norms", "accuracy", "sequence_cross_entropy",
+    "set_style", "plot_history", "draw_unrolled_rnn", "METRICS_MIMETYPE", "report_metrics",
+    "sample_from_logits", "generate",
+    "PAD", "SOS", "EOS", "UNK", "PAD_ID", "SOS_ID", "EOS_ID", "UNK_ID", "SPECIALS",
+    "Vocab", "tokenize_words", "tokenize_chars", "pad_batch",
+    "default_step", "fit", "evaluate",
+]

@@ -1,0 +1,53 @@
+"""Reproducibility, device and thread helpers."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import numpy as np
+import torch
+
+__all__ = ["set_seed", "get_device", "set_threads"]
+
+
+def set_seed(seed: int) -> int:
+    """Seed Python's ``random``, NumPy and PyTorch (CPU and CUDA); return the seed."""
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}")
+    if not 0 <= seed < 2**32:
+        raise ValueError(f"seed must be in [0, 2**32), got {seed}")
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)  # also seeds every CUDA device
+    return seed
+
+
+def get_device(prefer: str | None = None) -> torch.device:
+    """Return ``cuda`` when a GPU is present, else ``cpu``; ``prefer`` forces one of them."""
+    if prefer is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if not isinstance(prefer, str):
+        raise TypeError(f"prefer must be 'cpu', 'cuda' or None, got {type(prefer).__name__}")
+    if prefer not in ("cpu", "cuda"):
+        raise ValueError(f"prefer must be 'cpu', 'cuda' or None, got {prefer!r}")
+    if prefer == "cuda" and not torch.cuda.is_available():
+        raise ValueError("prefer='cuda' was requested but no CUDA device is available")
+    return torch.device(prefer)
+
+
+def set_threads(n: int | None = None) -> int:
+    """Set PyTorch's intra-op CPU threads and return the number.
+
+    The default is half the logical cores, between 1 and 4. The course's models are small: a
+    second thread barely speeds them up, while threads competing for busy cores (another
+    program, another kernel) can make training tens of times slower.
+    """
+    if n is None:
+        n = max(1, min(4, (os.cpu_count() or 1) // 2))
+    if isinstance(n, bool) or not isinstance(n, int):
+        raise TypeError(f"n must be an int or None, got {type(n).__name__}")
+    if n < 1:
+        raise ValueError(f"n must be >= 1, got {n}")
+    torch.set_num_threads(n)
+    return n

@@ -1,0 +1,145 @@
+"""Data the notebooks generate offline: a small Spanish corpus, splits and language-model pairs."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+import torch
+
+from .text import EOS_ID, SOS_ID, Vocab, pad_batch
+
+__all__ = ["spanish_sentences", "is_grammatical", "train_val_split", "lm_pairs", "pad_collate"]
+
+T = TypeVar("T")
+
+# A tiny grammar of Spanish sentences with gender and number agreement:
+#   determinante + sustantivo [+ adjetivo] + verbo + objeto [+ lugar] [+ momento] + "."
+_DETS = {("m", "s"): ["el", "un", "mi", "este"], ("m", "p"): ["los", "unos", "mis", "estos"],
+         ("f", "s"): ["la", "una", "mi", "esta"], ("f", "p"): ["las", "unas", "mis", "estas"]}
+# (singular, plural, gender, is_animal)
+_NOUNS = [("gato", "gatos", "m", True), ("perro", "perros", "m", True), ("niño", "niños", "m", False),
+          ("abuelo", "abuelos", "m", False), ("vecino", "vecinos", "m", False), ("pintor", "pintores", "m", False),
+          ("maestro", "maestros", "m", False), ("hermano", "hermanos", "m", False),
+          ("gata", "gatas", "f", True), ("niña", "niñas", "f", False), ("abuela", "abuelas", "f", False),
+          ("vecina", "vecinas", "f", False), ("doctora", "doctoras", "f", False),
+          ("cocinera", "cocineras", "f", False), ("maestra", "maestras", "f", False), ("hermana", "hermanas", "f", False)]
+# Adjectives by (gender, number); "feliz" and "joven" only change with number.
+_ADJS = [{("m", "s"): a + "o", ("m", "p"): a + "os", ("f", "s"): a + "a", ("f", "p"): a + "as"}
+         for a in ("pequeñ", "simpátic", "cansad", "content", "alt", "curios")]
+_ADJS += [{(g, n): sing if n == "s" else plur for g in "mf" for n in "sp"}
+          for sing, plur in (("feliz", "felices"), ("joven", "jóvenes"))]
+_OBJECTS = {
+    "comida": ["una manzana", "el pan", "la sopa", "unas galletas", "el pescado", "un pastel", "las uvas", "el arroz"],
+    "lectura": ["un libro", "el periódico", "una carta", "un cuento", "la revista", "unos poemas"],
+    "cosas": ["la llave", "una silla", "el sombrero", "la pelota", "unas flores", "el paraguas"],
+    "pintura": ["la puerta", "un cuadro", "la pared", "una mesa", "la valla"],
+    "lavado": ["los platos", "la ropa", "el coche", "las tazas", "la ventana"],
+}
+# (singular, plural, object kinds, animals may do it)
+_VERBS = [("come", "comen", ("comida",), True), ("prepara", "preparan", ("comida",), False),
+          ("lee", "leen", ("lectura",), False), ("escribe", "escriben", ("lectura",), False),
+          ("mira", "miran", ("comida", "cosas", "pintura"), True), ("busca", "buscan", ("cosas", "comida"), True),
+          ("compra", "compran", ("comida", "lectura", "cosas"), False), ("pinta", "pintan", ("pintura",), False),
+          ("lava", "lavan", ("lavado",), False)]
+_PLACES = ["en la cocina", "en el parque", "en la escuela", "en casa", "junto al río", "en el jardín",
+           "en la plaza", "en la biblioteca"]
+_TIMES = ["por la mañana", "por la tarde", "todos los días", "cada domingo", "los sábados", "esta noche"]
+
+
+def _sentence(rng: random.Random) -> str:
+    sing, plur, gender, animal = rng.choice(_NOUNS)
+    number = rng.choice("sp")
+    words = [rng.choice(_DETS[gender, number]), sing if number == "s" else plur]
+    if rng.random() < 0.5:
+        words.append(rng.choice(_ADJS)[gender, number])
+    verb = rng.choice([v for v in _VERBS if v[3] or not animal])
+    words.append(verb[0] if number == "s" else verb[1])
+    words.append(rng.choice(_OBJECTS[rng.choice(verb[2])]))
+    if rng.random() < 0.5:
+        words.append(rng.choice(_PLACES))
+    if rng.random() < 0.4:
+        words.append(rng.choice(_TIMES))
+    return " ".join(words) + "."
+
+
+def spanish_sentences(n: int, seed: int = 0) -> list[str]:
+    """Return ``n`` distinct generated Spanish sentences, e.g. ``'las niñas felices leen un cuento.'``."""
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100_000:
+        raise ValueError(f"n must be an int between 1 and 100000, got {n!r}")
+    rng = random.Random(seed)
+    seen: dict[str, None] = {}
+    while len(seen) < n:
+        seen.setdefault(_sentence(rng))
+    return list(seen)
+
+
+def _match(words: list[str], i: int, options: list[str]) -> int | None:
+    """Index after the longest phrase of ``options`` found at ``words[i:]``, or None."""
+    best = None
+    for phrase in options:
+        n = len(phrase.split())
+        if words[i : i + n] == phrase.split() and (best is None or i + n > best):
+            best = i + n
+    return best
+
+
+def is_grammatical(sentence: str) -> bool:
+    """Tell whether ``spanish_sentences``' grammar can produce ``sentence`` (agreement included)."""
+    if not isinstance(sentence, str):
+        raise TypeError(f"sentence must be a str, got {type(sentence).__name__}")
+    if not sentence.endswith(".") or sentence != sentence.strip():
+        return False
+    words = sentence[:-1].split(" ")
+    if len(words) < 4:
+        return False
+    for sing, plur, gender, animal in _NOUNS:
+        for number, noun in (("s", sing), ("p", plur)):
+            if words[0] not in _DETS[gender, number] or words[1] != noun:
+                continue
+            i = 3 if any(a[gender, number] == words[2] for a in _ADJS) else 2
+            for verb in _VERBS:
+                if words[i : i + 1] != [verb[0] if number == "s" else verb[1]] or (animal and not verb[3]):
+                    continue
+                j = _match(words, i + 1, [o for kind in verb[2] for o in _OBJECTS[kind]])
+                if j is None:
+                    continue
+                j = _match(words, j, _PLACES) or j
+                j = _match(words, j, _TIMES) or j
+                if j == len(words):
+                    return True
+    return False
+
+
+def train_val_split(items: Sequence[T], val_fraction: float = 0.1, seed: int = 0) -> tuple[list[T], list[T]]:
+    """Shuffle and split distinct ``items`` into ``(train, val)``; duplicates are refused (they would leak)."""
+    if not 0 < val_fraction < 1:
+        raise ValueError(f"val_fraction must be in (0, 1), got {val_fraction!r}")
+    items = list(items)
+    if len(set(map(repr, items))) != len(items):
+        raise ValueError("items contain duplicates: the same item could land in both splits; deduplicate first")
+    n_val = round(len(items) * val_fraction)
+    if n_val == 0 or n_val == len(items):
+        raise ValueError(f"{len(items)} items with val_fraction={val_fraction} leave an empty split")
+    order = list(range(len(items)))
+    random.Random(seed).shuffle(order)
+    return [items[i] for i in order[n_val:]], [items[i] for i in order[:n_val]]
+
+
+def lm_pairs(texts: Sequence[str], vocab: Vocab, tokenize: Callable[[str], list[str]]) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Next-token pairs: input ``<sos> t1 … tn`` and target ``t1 … tn <eos>`` (the target is the input shifted by one)."""
+    if isinstance(texts, str):
+        raise TypeError("texts must be a list of strings, not one string")
+    pairs = []
+    for text in texts:
+        ids = vocab.encode(tokenize(text))
+        pairs.append((torch.tensor([SOS_ID] + ids), torch.tensor(ids + [EOS_ID])))
+    return pairs
+
+
+def pad_collate(batch: Sequence[tuple[torch.Tensor, ...]]) -> tuple[torch.Tensor, ...]:
+    """``collate_fn`` for a ``DataLoader`` of variable-length tuples: pads each field to ``(B, T)`` with ``<pad>``."""
+    if len(batch) == 0:
+        raise ValueError("cannot collate an empty batch")
+    return tuple(pad_batch(list(field))[0] for field in zip(*batch))

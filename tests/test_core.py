@@ -1,0 +1,55 @@
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from seq2seq_lib import get_device, set_seed, set_threads
+
+
+def test_set_seed_makes_all_generators_repeat():
+    set_seed(123)
+    a = (random.random(), np.random.rand(), torch.rand(3))
+    set_seed(123)
+    b = (random.random(), np.random.rand(), torch.rand(3))
+    assert a[0] == b[0] and a[1] == b[1] and torch.equal(a[2], b[2])
+    assert set_seed(7) == 7
+
+
+@pytest.mark.parametrize("bad, error", [(1.5, TypeError), ("3", TypeError), (True, TypeError), (-1, ValueError),
+                                        (2**32, ValueError)])
+def test_set_seed_rejects_bad_input(bad, error):
+    with pytest.raises(error, match="seed"):
+        set_seed(bad)
+
+
+def test_get_device_picks_cuda_only_when_present():
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert get_device().type == expected
+    assert get_device("cpu") == torch.device("cpu")
+
+
+def test_get_device_errors():
+    with pytest.raises(ValueError, match="prefer"):
+        get_device("tpu")
+    with pytest.raises(TypeError, match="prefer"):
+        get_device(0)
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA"):
+            get_device("cuda")
+
+
+def test_set_threads_sets_and_returns():
+    before = torch.get_num_threads()
+    try:
+        assert set_threads(1) == 1 and torch.get_num_threads() == 1
+        n = set_threads()
+        assert 1 <= n <= 4 and torch.get_num_threads() == n
+    finally:
+        torch.set_num_threads(before)
+
+
+@pytest.mark.parametrize("bad, error", [(0, ValueError), (-2, ValueError), (2.0, TypeError), (True, TypeError)])
+def test_set_threads_rejects_bad_input(bad, error):
+    with pytest.raises(error, match="n must"):
+        set_threads(bad)

@@ -1,0 +1,70 @@
+import pytest
+import torch
+from torch.utils.data import DataLoader
+
+from seq2seq_lib import (EOS_ID, PAD_ID, SOS_ID, Vocab, is_grammatical, lm_pairs, pad_collate, spanish_sentences,
+                         tokenize_chars, train_val_split)
+
+
+def test_spanish_sentences_are_distinct_grammatical_and_seeded():
+    a = spanish_sentences(2000, seed=1)
+    assert len(set(a)) == 2000 and a == spanish_sentences(2000, seed=1) and a != spanish_sentences(2000, seed=2)
+    assert all(is_grammatical(s) for s in a)
+    assert all(s.endswith(".") and s == s.lower() for s in a)
+    assert any("ñ" in s for s in a) and any("á" in s or "é" in s or "í" in s for s in a)
+
+
+@pytest.mark.parametrize("sentence", [
+    "la niña curioso busca el paraguas.",      # adjective disagrees in gender
+    "los gatos come el pan.",                   # verb disagrees in number
+    "el gato lee un libro.",                    # animals do not read in this grammar
+    "el perro come el pan",                     # no final period
+    "la niña come.",                            # no object
+    "la niña come el pan por la tarde en casa.",  # place after time
+])
+def test_is_grammatical_rejects_broken_sentences(sentence):
+    assert not is_grammatical(sentence)
+
+
+def test_is_grammatical_accepts_full_sentence_and_checks_type():
+    assert is_grammatical("las niñas jóvenes comen el pan en casa por la tarde.")
+    with pytest.raises(TypeError, match="sentence"):
+        is_grammatical(3)
+
+
+def test_spanish_sentences_errors():
+    for bad in (0, -3, 1.5, 10**6):
+        with pytest.raises(ValueError, match="n must"):
+            spanish_sentences(bad)
+
+
+def test_train_val_split_is_disjoint_complete_and_seeded():
+    items = spanish_sentences(500)
+    train, val = train_val_split(items, 0.2, seed=3)
+    assert len(val) == 100 and len(train) == 400
+    assert not set(train) & set(val) and set(train) | set(val) == set(items)
+    assert (train, val) == train_val_split(items, 0.2, seed=3)
+
+
+def test_train_val_split_errors():
+    with pytest.raises(ValueError, match="duplicates"):
+        train_val_split(["a", "b", "a"], 0.5)
+    with pytest.raises(ValueError, match="val_fraction"):
+        train_val_split(["a", "b"], 1.0)
+    with pytest.raises(ValueError, match="empty split"):
+        train_val_split(["a", "b", "c"], 0.1)
+
+
+def test_lm_pairs_shift_by_one_and_collate_pads():
+    texts = ["hola", "sí"]
+    vocab = Vocab.build(tokenize_chars(t) for t in texts)
+    pairs = lm_pairs(texts, vocab, tokenize_chars)
+    x, y = pairs[0]
+    assert x[0] == SOS_ID and y[-1] == EOS_ID and torch.equal(x[1:], y[:-1])
+    X, Y = next(iter(DataLoader(pairs, batch_size=2, collate_fn=pad_collate)))
+    assert X.shape == Y.shape == (2, 5)
+    assert Y[1].tolist()[-2:] == [PAD_ID, PAD_ID] and vocab.decode(Y[1]) == ["s", "í"]
+    with pytest.raises(TypeError, match="list of strings"):
+        lm_pairs("hola", vocab, tokenize_chars)
+    with pytest.raises(ValueError, match="empty batch"):
+        pad_collate([])
