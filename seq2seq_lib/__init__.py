@@ -4,6 +4,7 @@ Everything public is re-exported here; importing it has no side effects.
 """
 
 from .core import get_device, set_seed, set_threads
+from .exercises import ejercicios
 from .data import is_grammatical, lm_pairs, pad_collate, spanish_sentences, train_val_split
 from .gradients import hidden_gradient_norms
 from .metrics import accuracy, sequence_cross_entropy
@@ -24,5 +25,5 @@ __all__ = [
     "sample_from_logits", "generate",
     "PAD", "SOS", "EOS", "UNK", "PAD_ID", "SOS_ID", "EOS_ID", "UNK_ID", "SPECIALS",
     "Vocab", "tokenize_words", "tokenize_chars", "pad_batch",
-    "default_step", "fit", "evaluate",
+    "default_step", "fit", "evaluate", "ejercicios",
 ]
