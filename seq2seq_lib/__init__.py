@@ -4,8 +4,9 @@ Everything public is re-exported here; importing it has no side effects.
 """
 
 from .core import get_device, set_seed, set_threads
+from .data import (first_token_recall, is_grammatical, lm_pairs, pad_collate, spanish_sentences,
+                   train_val_split)
 from .exercises import ejercicios
-from .data import is_grammatical, lm_pairs, pad_collate, spanish_sentences, train_val_split
 from .gradients import hidden_gradient_norms
 from .metrics import accuracy, sequence_cross_entropy
 from .plot import draw_unrolled_rnn, plot_history, set_style
@@ -19,7 +20,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "set_seed", "get_device", "set_threads",
-    "spanish_sentences", "is_grammatical", "train_val_split", "lm_pairs", "pad_collate",
+    "spanish_sentences", "is_grammatical", "train_val_split", "lm_pairs", "pad_collate", "first_token_recall",
     "hidden_gradient_norms", "accuracy", "sequence_cross_entropy",
     "set_style", "plot_history", "draw_unrolled_rnn", "METRICS_MIMETYPE", "report_metrics",
     "sample_from_logits", "generate",

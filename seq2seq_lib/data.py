@@ -1,4 +1,4 @@
-"""Data the notebooks generate offline: a small Spanish corpus, splits and language-model pairs."""
+"""Data the notebooks generate offline: a small Spanish corpus, splits, language-model pairs, a recall task."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import torch
 
 from .text import EOS_ID, SOS_ID, Vocab, pad_batch
 
-__all__ = ["spanish_sentences", "is_grammatical", "train_val_split", "lm_pairs", "pad_collate"]
+__all__ = ["spanish_sentences", "is_grammatical", "train_val_split", "lm_pairs", "pad_collate",
+           "first_token_recall"]
 
 T = TypeVar("T")
 
@@ -143,3 +144,34 @@ def pad_collate(batch: Sequence[tuple[torch.Tensor, ...]]) -> tuple[torch.Tensor
     if len(batch) == 0:
         raise ValueError("cannot collate an empty batch")
     return tuple(pad_batch(list(field))[0] for field in zip(*batch))
+
+
+def first_token_recall(n_train: int, n_test: int, length: int, n_classes: int = 4, n_noise: int = 4,
+                       seed: int = 0) -> tuple[tuple[torch.Tensor, torch.Tensor], tuple[torch.Tensor, torch.Tensor]]:
+    """Long-range recall: a class symbol, then ``length - 1`` noise symbols; the label is the first symbol.
+
+    Ids ``0 … n_classes-1`` are classes and ``n_classes … n_classes+n_noise-1`` noise. Returns
+    ``(X_train (N, T), y_train (N,)), (X_test (M, T), y_test (M,))``, int64; every sequence is distinct,
+    so no test sequence occurs in the training split.
+    """
+    for name, value, low in (("n_train", n_train, 1), ("n_test", n_test, 1), ("length", length, 1),
+                             ("n_classes", n_classes, 2), ("n_noise", n_noise, 1), ("seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < low:
+            raise ValueError(f"{name} must be >= {low}, got {value}")
+    n = n_train + n_test
+    if n_classes * n_noise ** (length - 1) < 2 * n:
+        raise ValueError(f"length={length} with n_classes={n_classes}, n_noise={n_noise} allows only "
+                         f"{n_classes * n_noise ** (length - 1)} distinct sequences; n_train + n_test = {n} "
+                         "needs at least twice as many: raise length or n_noise")
+    g = torch.Generator().manual_seed(seed)
+    seen: dict[tuple[int, ...], None] = {}
+    while len(seen) < n:
+        x = torch.randint(n_classes, n_classes + n_noise, (n, length), generator=g)  # (n, T)
+        x[:, 0] = torch.randint(n_classes, (n,), generator=g)
+        for row in x.tolist():
+            if len(seen) < n:
+                seen.setdefault(tuple(row))
+    X = torch.tensor(list(seen), dtype=torch.long)  # (n, T), distinct rows
+    return (X[:n_train], X[:n_train, 0].clone()), (X[n_train:], X[n_train:, 0].clone())

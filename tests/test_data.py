@@ -2,8 +2,8 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from seq2seq_lib import (EOS_ID, PAD_ID, SOS_ID, Vocab, is_grammatical, lm_pairs, pad_collate, spanish_sentences,
-                         tokenize_chars, train_val_split)
+from seq2seq_lib import (EOS_ID, PAD_ID, SOS_ID, Vocab, first_token_recall, is_grammatical, lm_pairs, pad_collate,
+                         spanish_sentences, tokenize_chars, train_val_split)
 
 
 def test_spanish_sentences_are_distinct_grammatical_and_seeded():
@@ -68,3 +68,35 @@ def test_lm_pairs_shift_by_one_and_collate_pads():
         lm_pairs("hola", vocab, tokenize_chars)
     with pytest.raises(ValueError, match="empty batch"):
         pad_collate([])
+
+
+def test_first_token_recall_shapes_labels_and_seed():
+    (X, y), (Xt, yt) = first_token_recall(300, 100, length=12, n_classes=4, n_noise=3, seed=5)
+    assert X.shape == (300, 12) and y.shape == (300,) and Xt.shape == (100, 12) and yt.shape == (100,)
+    assert X.dtype == y.dtype == torch.long
+    assert torch.equal(y, X[:, 0]) and torch.equal(yt, Xt[:, 0])
+    assert int(X[:, 0].max()) < 4 and int(X[:, 1:].min()) >= 4 and int(X[:, 1:].max()) < 7
+    assert set(y.tolist()) == {0, 1, 2, 3}                           # every class occurs
+    again = first_token_recall(300, 100, length=12, n_classes=4, n_noise=3, seed=5)
+    assert torch.equal(again[0][0], X) and not torch.equal(first_token_recall(300, 100, 12, seed=6)[0][0], X)
+
+
+def test_first_token_recall_test_split_is_disjoint_from_train():
+    # Short sequences (4 * 2**5 = 128 possible) make collisions certain if the generator did not prevent them.
+    (X, _), (Xt, _) = first_token_recall(40, 24, length=6, n_classes=4, n_noise=2, seed=0)
+    train_rows, test_rows = set(map(tuple, X.tolist())), set(map(tuple, Xt.tolist()))
+    assert len(train_rows) == 40 and len(test_rows) == 24 and not train_rows & test_rows
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(n_train=0), ValueError, "n_train"),
+    (dict(n_test=2.5), TypeError, "n_test"),
+    (dict(length=0), ValueError, "length"),
+    (dict(n_classes=1), ValueError, "n_classes"),
+    (dict(n_noise=True), TypeError, "n_noise"),
+    (dict(length=3, n_noise=2), ValueError, "distinct sequences"),
+])
+def test_first_token_recall_errors(kwargs, error, match):
+    args = dict(n_train=50, n_test=20, length=8) | kwargs
+    with pytest.raises(error, match=match):
+        first_token_recall(**args)
