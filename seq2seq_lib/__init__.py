@@ -7,11 +7,15 @@ from .core import get_device, set_seed, set_threads
 from .data import (first_token_recall, is_grammatical, lm_pairs, pad_collate, spanish_sentences,
                    train_val_split)
 from .exercises import ejercicios
+from .forecast import (mae, mae_by_horizon, naive_forecast, plot_error_by_horizon, plot_forecast,
+                       seasonal_naive_forecast)
 from .gradients import hidden_gradient_norms
 from .metrics import accuracy, sequence_cross_entropy
 from .plot import draw_unrolled_rnn, plot_history, set_style
 from .report import METRICS_MIMETYPE, report_metrics
 from .sampling import generate, sample_from_logits
+from .series import (DemandSeries, StandardScaler, WindowDataset, demand_series, make_windows, ramp_series,
+                     time_split)
 from .text import (EOS, EOS_ID, PAD, PAD_ID, SOS, SOS_ID, SPECIALS, UNK, UNK_ID, Vocab, pad_batch,
                    tokenize_chars, tokenize_words)
 from .train import default_step, evaluate, fit
@@ -27,4 +31,7 @@ __all__ = [
     "PAD", "SOS", "EOS", "UNK", "PAD_ID", "SOS_ID", "EOS_ID", "UNK_ID", "SPECIALS",
     "Vocab", "tokenize_words", "tokenize_chars", "pad_batch",
     "default_step", "fit", "evaluate", "ejercicios",
+    "ramp_series", "DemandSeries", "demand_series", "time_split", "make_windows", "WindowDataset",
+    "StandardScaler", "mae", "mae_by_horizon", "naive_forecast", "seasonal_naive_forecast", "plot_forecast",
+    "plot_error_by_horizon",
 ]
