@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Exercise", "ExerciseSet", "RespuestaIncorrecta", "ejercicios"]
+__all__ = ["Exercise", "ExerciseSet", "RespuestaIncorrecta", "ejercicios", "number_answer", "build_answer"]
 
 
 class RespuestaIncorrecta(AssertionError):
@@ -117,3 +117,21 @@ def ejercicios(notebook: str) -> ExerciseSet:
             raise
         raise ValueError(f"notebook {notebook} has no checkable exercises") from None
     return ExerciseSet(notebook, module.EXERCISES)
+
+
+def number_answer(value: Any, what: str) -> float:
+    """The learner's answer as a float (a Python number or a one-element tensor), or a clear verdict."""
+    import torch
+    if isinstance(value, torch.Tensor) and value.numel() == 1:
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise RespuestaIncorrecta(f"{what} debe ser un número, y devolviste {type(value).__name__}.")
+    return float(value)
+
+
+def build_answer(cls, *args):
+    """Instantiate the learner's model class with ``args``; a clear verdict if it is not an nn.Module class."""
+    from torch import nn
+    if not isinstance(cls, type) or not issubclass(cls, nn.Module):
+        raise RespuestaIncorrecta("pasa la clase (un nn.Module), no una instancia ni una función.")
+    return cls(*args)

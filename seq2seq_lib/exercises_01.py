@@ -8,16 +8,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from .exercises import Exercise, RespuestaIncorrecta
+from .exercises import Exercise, RespuestaIncorrecta, build_answer as _build, number_answer as _number
 from .text import PAD_ID
-
-
-def _number(value: Any, what: str) -> float:
-    if isinstance(value, torch.Tensor) and value.numel() == 1:
-        value = value.item()
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise RespuestaIncorrecta(f"{what} debe ser un número, y devolviste {type(value).__name__}.")
-    return float(value)
 
 
 # q1 ------------------------------------------------------------------------------------------
@@ -127,12 +119,6 @@ class CharRNNDropout(nn.Module):
     def forward(self, ids):                             # ids: (B, T)
         output, _ = self.rnn(self.dropout(self.embedding(ids)))  # (B, T, H)
         return self.salida(self.dropout(output))       # (B, T, V)
-
-
-def _build(cls, *args):
-    if not isinstance(cls, type) or not issubclass(cls, nn.Module):
-        raise RespuestaIncorrecta("pasa la clase (un nn.Module), no una instancia ni una función.")
-    return cls(*args)
 
 
 def _check_dropout(cls) -> str:

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 from .exercises import Exercise, RespuestaIncorrecta
-from .exercises_01 import _number
+from .exercises import number_answer as _number
 
 
 # q1 ------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import torch
 from torch import nn
 
 from .exercises import Exercise, RespuestaIncorrecta
-from .exercises_01 import _build, _number
+from .exercises import build_answer as _build, number_answer as _number
 from .series import make_windows, ramp_series
 
 
