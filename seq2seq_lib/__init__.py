@@ -4,8 +4,8 @@ Everything public is re-exported here; importing it has no side effects.
 """
 
 from .core import get_device, set_seed, set_threads
-from .data import (first_token_recall, is_grammatical, lm_pairs, pad_collate, spanish_sentences,
-                   train_val_split)
+from .data import (first_token_recall, is_grammatical, later_marker_tagging, lm_pairs, pad_collate,
+                   spanish_sentences, train_val_split)
 from .exercises import ejercicios
 from .forecast import (mae, mae_by_horizon, naive_forecast, plot_error_by_horizon, plot_forecast,
                        seasonal_naive_forecast)
@@ -13,6 +13,7 @@ from .gradients import hidden_gradient_norms
 from .metrics import accuracy, sequence_cross_entropy
 from .plot import draw_unrolled_rnn, plot_history, set_style
 from .report import METRICS_MIMETYPE, report_metrics
+from .rnn import join_directions, last_real_step, length_mask, run_packed
 from .sampling import generate, sample_from_logits
 from .series import (DemandSeries, StandardScaler, WindowDataset, demand_series, make_windows, ramp_series,
                      time_split)
@@ -25,6 +26,7 @@ __version__ = "0.1.0"
 __all__ = [
     "set_seed", "get_device", "set_threads",
     "spanish_sentences", "is_grammatical", "train_val_split", "lm_pairs", "pad_collate", "first_token_recall",
+    "later_marker_tagging", "length_mask", "last_real_step", "run_packed", "join_directions",
     "hidden_gradient_norms", "accuracy", "sequence_cross_entropy",
     "set_style", "plot_history", "draw_unrolled_rnn", "METRICS_MIMETYPE", "report_metrics",
     "sample_from_logits", "generate",

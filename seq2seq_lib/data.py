@@ -11,7 +11,7 @@ import torch
 from .text import EOS_ID, SOS_ID, Vocab, pad_batch
 
 __all__ = ["spanish_sentences", "is_grammatical", "train_val_split", "lm_pairs", "pad_collate",
-           "first_token_recall"]
+           "first_token_recall", "later_marker_tagging"]
 
 T = TypeVar("T")
 
@@ -175,3 +175,48 @@ def first_token_recall(n_train: int, n_test: int, length: int, n_classes: int = 
                 seen.setdefault(tuple(row))
     X = torch.tensor(list(seen), dtype=torch.long)  # (n, T), distinct rows
     return (X[:n_train], X[:n_train, 0].clone()), (X[n_train:], X[n_train:, 0].clone())
+
+
+def later_marker_tagging(n_train: int, n_test: int, min_length: int = 4, max_length: int = 20,
+                         symbols: str = "abcde", marker: str = "x", marker_prob: float = 0.1, seed: int = 0,
+                         ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Sequence labelling whose answer lies to the right: tag each character by whether ``marker`` occurs later.
+
+    Each item is ``(text, tags)``, two strings of the same length L (``min_length <= L <= max_length``):
+    ``text`` mixes ``symbols`` with ``marker`` (probability ``marker_prob`` per position) and ``tags[t]`` is
+    ``"s"`` when ``marker`` occurs at some position after ``t`` and ``"n"`` otherwise, e.g.
+    ``("caxbe", "ssnnn")`` (the last position is always ``"n"``). Returns ``(train, test)`` lists of
+    ``n_train`` and ``n_test`` items; every text is distinct, so no test text occurs in training.
+    """
+    for name, value, low in (("n_train", n_train, 1), ("n_test", n_test, 1), ("min_length", min_length, 1),
+                             ("max_length", max_length, 1), ("seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
+        if value < low:
+            raise ValueError(f"{name} must be >= {low}, got {value}")
+    if max_length < min_length:
+        raise ValueError(f"max_length must be >= min_length, got max_length={max_length}, min_length={min_length}")
+    for name, value in (("symbols", symbols), ("marker", marker)):
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str, got {type(value).__name__}")
+    if len(symbols) < 2 or len(set(symbols)) != len(symbols):
+        raise ValueError(f"symbols must hold at least two distinct characters, got {symbols!r}")
+    if len(marker) != 1 or marker in symbols:
+        raise ValueError(f"marker must be one character not in symbols, got {marker!r} with symbols={symbols!r}")
+    if isinstance(marker_prob, bool) or not isinstance(marker_prob, (int, float)) or not 0 < marker_prob < 1:
+        raise ValueError(f"marker_prob must be a number in (0, 1), got {marker_prob!r}")
+    n = n_train + n_test
+    possible = (len(symbols) + 1) ** max_length
+    if possible < 4 * n:
+        raise ValueError(f"max_length={max_length} with {len(symbols) + 1} characters allows only {possible} texts; "
+                         f"n_train + n_test = {n} needs at least four times as many: raise max_length or add symbols")
+    rng = random.Random(seed)
+    seen: dict[str, None] = {}
+    while len(seen) < n:
+        length = rng.randint(min_length, max_length)
+        seen.setdefault("".join(marker if rng.random() < marker_prob else rng.choice(symbols) for _ in range(length)))
+    items = []
+    for text in seen:
+        last = text.rfind(marker)                                   # -1 when the marker never occurs
+        items.append((text, "s" * max(last, 0) + "n" * (len(text) - max(last, 0))))
+    return items[:n_train], items[n_train:]

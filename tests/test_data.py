@@ -100,3 +100,36 @@ def test_first_token_recall_errors(kwargs, error, match):
     args = dict(n_train=50, n_test=20, length=8) | kwargs
     with pytest.raises(error, match=match):
         first_token_recall(**args)
+
+
+def test_later_marker_tagging_tags_and_disjoint_split():
+    from seq2seq_lib import later_marker_tagging
+
+    train, test = later_marker_tagging(300, 100, min_length=3, max_length=12, seed=4)
+    assert len(train) == 300 and len(test) == 100
+    assert not {t for t, _ in train} & {t for t, _ in test}               # held-out texts never seen
+    assert len({t for t, _ in train + test}) == 400
+    for text, tags in train + test:
+        assert 3 <= len(text) <= 12 and len(tags) == len(text) and set(text) <= set("abcdex")
+        assert tags == "".join("s" if "x" in text[t + 1 :] else "n" for t in range(len(text)))
+    assert any("s" in tags for _, tags in train) and any("x" in text and tags[-1] == "n" for text, tags in train)
+    assert later_marker_tagging(300, 100, 3, 12, seed=4) == (train, test)
+    assert later_marker_tagging(300, 100, 3, 12, seed=5) != (train, test)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    ({"n_train": 1.5}, TypeError, "n_train must be an int"),
+    ({"n_test": 0}, ValueError, "n_test must be >= 1"),
+    ({"min_length": 5, "max_length": 3}, ValueError, "max_length must be >= min_length"),
+    ({"symbols": 5}, TypeError, "symbols must be a str"),
+    ({"symbols": "aa"}, ValueError, "symbols must hold"),
+    ({"marker": "a"}, ValueError, "marker must be one character"),
+    ({"marker_prob": 1.0}, ValueError, "marker_prob"),
+    ({"max_length": 2, "min_length": 1}, ValueError, "allows only 36 texts"),
+])
+def test_later_marker_tagging_errors(kwargs, error, message):
+    from seq2seq_lib import later_marker_tagging
+
+    args = {"n_train": 10, "n_test": 5, **kwargs}
+    with pytest.raises(error, match=message):
+        later_marker_tagging(**args)
