@@ -11,6 +11,19 @@ import torch
 __all__ = ["set_seed", "get_device", "set_threads"]
 
 
+def check_int(value: object, name: str, minimum: int, maximum: int | None = None) -> int:
+    """Return ``value`` if it is an int in ``[minimum, maximum]``; raise TypeError/ValueError naming ``name`` otherwise.
+
+    The package's argument check for counts, lengths and seeds (``bool`` is rejected although it is an ``int``).
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r}")
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f">= {minimum}" if maximum is None else f"between {minimum} and {maximum}"
+        raise ValueError(f"{name} must be {bound}, got {value}")
+    return value
+
+
 def set_seed(seed: int) -> int:
     """Seed Python's ``random``, NumPy and PyTorch (CPU and CUDA); return the seed."""
     if isinstance(seed, bool) or not isinstance(seed, int):

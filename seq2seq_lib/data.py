@@ -8,6 +8,7 @@ from typing import TypeVar
 
 import torch
 
+from .core import check_int
 from .text import EOS_ID, SOS_ID, Vocab, pad_batch
 
 __all__ = ["spanish_sentences", "is_grammatical", "train_val_split", "lm_pairs", "pad_collate",
@@ -156,10 +157,7 @@ def first_token_recall(n_train: int, n_test: int, length: int, n_classes: int = 
     """
     for name, value, low in (("n_train", n_train, 1), ("n_test", n_test, 1), ("length", length, 1),
                              ("n_classes", n_classes, 2), ("n_noise", n_noise, 1), ("seed", seed, 0)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < low:
-            raise ValueError(f"{name} must be >= {low}, got {value}")
+        check_int(value, name, low)
     n = n_train + n_test
     if n_classes * n_noise ** (length - 1) < 2 * n:
         raise ValueError(f"length={length} with n_classes={n_classes}, n_noise={n_noise} allows only "
@@ -190,10 +188,7 @@ def later_marker_tagging(n_train: int, n_test: int, min_length: int = 4, max_len
     """
     for name, value, low in (("n_train", n_train, 1), ("n_test", n_test, 1), ("min_length", min_length, 1),
                              ("max_length", max_length, 1), ("seed", seed, 0)):
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-        if value < low:
-            raise ValueError(f"{name} must be >= {low}, got {value}")
+        check_int(value, name, low)
     if max_length < min_length:
         raise ValueError(f"max_length must be >= min_length, got max_length={max_length}, min_length={min_length}")
     for name, value in (("symbols", symbols), ("marker", marker)):

@@ -15,6 +15,8 @@ import random
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 
+from .core import check_int
+
 __all__ = ["FIRST_DATE", "LAST_DATE", "DATE_FORMATS", "MONTHS", "MONTHS_ABBR", "WEEKDAYS", "WEEKDAYS_ABBR",
            "format_date", "date_pairs", "date_split"]
 
@@ -63,14 +65,6 @@ def format_date(d: date, fmt: str) -> str:
         d=d.day, D=d.day, dd=f"{d.day:02d}", m=d.month, mm=f"{d.month:02d}", mes=MONTHS[d.month - 1],
         MES=MONTHS[d.month - 1].upper(), mes3=MONTHS_ABBR[d.month - 1], yyyy=d.year, yy=f"{d.year % 100:02d}",
         dia=WEEKDAYS[d.weekday()], dia3=WEEKDAYS_ABBR[d.weekday()])
-
-
-def _check_count(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r}")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}")
-    return value
 
 
 def _check_formats(formats: Sequence[str] | None) -> tuple[str, ...]:
@@ -129,7 +123,7 @@ def date_pairs(n: int, seed: int = 0, formats: Sequence[str] | None = None,
     Each pair draws a date uniformly from 1950-01-01…2049-12-31 (skipping ``exclude_dates``) and a
     format uniformly from ``formats`` (default: all of ``DATE_FORMATS``).
     """
-    _check_count("n", n)
+    check_int(n, "n", 1)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
     formats = _check_formats(formats)
@@ -144,8 +138,8 @@ def date_split(n_train: int, n_test: int, seed: int = 0,
     The test pairs are drawn first (distinct sources, dates possibly repeated in two formats);
     then the training pairs are drawn among all the other calendar dates.
     """
-    _check_count("n_train", n_train)
-    _check_count("n_test", n_test)
+    check_int(n_train, "n_train", 1)
+    check_int(n_test, "n_test", 1)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}")
     formats = _check_formats(formats)

@@ -12,16 +12,10 @@ from dataclasses import dataclass
 import torch
 from torch.utils.data import Dataset
 
+from .core import check_int
+
 __all__ = ["ramp_series", "DemandSeries", "demand_series", "time_split", "make_windows", "WindowDataset",
            "StandardScaler"]
-
-
-def _check_int(value: object, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}")
-    return value
 
 
 def _check_series(series: object, name: str = "series") -> torch.Tensor:
@@ -35,7 +29,7 @@ def _check_series(series: object, name: str = "series") -> torch.Tensor:
 
 def ramp_series(n: int, start: float = 0.0) -> torch.Tensor:
     """The classic ramp ``start, start + 1, …, start + n - 1`` as a float tensor ``(n,)``."""
-    _check_int(n, "n", 1)
+    check_int(n, "n", 1)
     if isinstance(start, bool) or not isinstance(start, (int, float)):
         raise TypeError(f"start must be a number, got {type(start).__name__}")
     return torch.arange(n, dtype=torch.float32) + float(start)
@@ -59,7 +53,7 @@ class DemandSeries:
 def demand_series(n_days: int, *, seed: int = 0, level: float = 100.0, trend: float = 0.05,
                   weekly: float = 8.0, yearly: float = 30.0, noise_std: float = 2.0) -> DemandSeries:
     """Daily demand: level + linear trend + weekly cycle (two harmonics) + yearly cycle + Gaussian noise, ``(n_days,)``."""
-    _check_int(n_days, "n_days", 14)
+    check_int(n_days, "n_days", 14)
     if not noise_std >= 0:
         raise ValueError(f"noise_std must be >= 0, got {noise_std!r}")
     g = torch.Generator().manual_seed(seed)
@@ -74,7 +68,7 @@ def demand_series(n_days: int, *, seed: int = 0, level: float = 100.0, trend: fl
 
 def time_split(n: int, val_fraction: float = 0.15, test_fraction: float = 0.15) -> tuple[range, range, range]:
     """Split the steps ``0 … n-1`` in time order into ``(train, val, test)`` ranges: no shuffling, no overlap."""
-    _check_int(n, "n", 3)
+    check_int(n, "n", 3)
     for name, f in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
         if isinstance(f, bool) or not isinstance(f, (int, float)) or not 0 < f < 1:
             raise ValueError(f"{name} must be in (0, 1), got {f!r}")
@@ -93,8 +87,8 @@ def make_windows(series: torch.Tensor, window: int, horizon: int = 1,
     inputs may look back before ``a`` (the past is known when we forecast).
     """
     series = _check_series(series)
-    _check_int(window, "window", 1)
-    _check_int(horizon, "horizon", 1)
+    check_int(window, "window", 1)
+    check_int(horizon, "horizon", 1)
     if targets is None:
         targets = range(window, len(series))
     if not isinstance(targets, range) or targets.step != 1:

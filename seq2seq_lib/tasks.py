@@ -13,21 +13,13 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
+from .core import check_int
+
 __all__ = ["DIGIT_TASKS", "digit_target", "digit_pairs", "digit_split", "shifted_windows"]
 
 Pair = tuple[list[str], list[str]]
 DIGITS = tuple("0123456789")
 DIGIT_TASKS = ("copy", "reverse", "sort")
-
-
-def _check_int(name: str, value: object, low: int, high: int | None = None) -> int:
-    """Return ``value`` if it is an int in ``[low, high]``; raise TypeError/ValueError naming ``name`` otherwise."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r}")
-    if value < low or (high is not None and value > high):
-        bound = f">= {low}" if high is None else f"between {low} and {high}"
-        raise ValueError(f"{name} must be {bound}, got {value}")
-    return value
 
 
 def _check_task(task: object) -> str:
@@ -39,8 +31,8 @@ def _check_task(task: object) -> str:
 
 
 def _check_lengths(min_len: object, max_len: object) -> tuple[int, int]:
-    _check_int("min_len", min_len, 1, 30)
-    _check_int("max_len", max_len, 1, 30)
+    check_int(min_len, "min_len", 1, 30)
+    check_int(max_len, "max_len", 1, 30)
     if min_len > max_len:  # type: ignore[operator]
         raise ValueError(f"min_len must be <= max_len, got min_len={min_len}, max_len={max_len}")
     return min_len, max_len  # type: ignore[return-value]
@@ -125,9 +117,9 @@ def digit_pairs(task: str, n: int, min_len: int, max_len: int, seed: int = 0,
     strings (there are only 10 of length 1) the remaining lengths are drawn instead.
     """
     _check_task(task)
-    _check_int("n", n, 1)
+    check_int(n, "n", 1)
     min_len, max_len = _check_lengths(min_len, max_len)
-    _check_int("seed", seed, 0)
+    check_int(seed, "seed", 0)
     taken = _normalise_exclude(exclude)
     free = _free_per_length(min_len, max_len, taken)
     if sum(free.values()) < n:
@@ -151,10 +143,10 @@ def digit_split(task: str, n_train: int, n_test: int, min_len: int, max_len: int
     then drawn among the remaining strings; both are shuffled.
     """
     _check_task(task)
-    _check_int("n_train", n_train, 1)
-    _check_int("n_test", n_test, 1)
+    check_int(n_train, "n_train", 1)
+    check_int(n_test, "n_test", 1)
     min_len, max_len = _check_lengths(min_len, max_len)
-    _check_int("seed", seed, 0)
+    check_int(seed, "seed", 0)
     if not isinstance(balance_test, bool):
         raise TypeError(f"balance_test must be a bool, got {type(balance_test).__name__}")
     free = _free_per_length(min_len, max_len, set())
@@ -190,12 +182,12 @@ def shifted_windows(n_train: int, n_test: int, window: int = 10, shift: int = 5,
     sources and targets respectively, so a test window never needs a token the model cannot know.
     Both lists are sorted by start position.
     """
-    _check_int("n_train", n_train, 1)
-    _check_int("n_test", n_test, 1)
-    _check_int("window", window, 1)
-    _check_int("shift", shift, 1)
-    _check_int("n_tokens", n_tokens, 2)
-    _check_int("seed", seed, 0)
+    check_int(n_train, "n_train", 1)
+    check_int(n_test, "n_test", 1)
+    check_int(window, "window", 1)
+    check_int(shift, "shift", 1)
+    check_int(n_tokens, "n_tokens", 2)
+    check_int(seed, "seed", 0)
     n_starts = n_tokens - window - shift + 1
     if n_starts < n_train + n_test:
         raise ValueError(f"n_tokens={n_tokens}, window={window}, shift={shift} give {max(n_starts, 0)} windows, "

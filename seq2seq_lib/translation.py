@@ -33,6 +33,8 @@ from __future__ import annotations
 import random
 from collections.abc import Iterable, Sequence
 
+from .core import check_int
+
 __all__ = ["NOUNS", "ADJECTIVES", "VERBS", "PRONOUNS", "PREPOSITIONS", "reference_translation", "translation_pairs",
            "translation_split"]
 
@@ -244,14 +246,6 @@ def reference_translation(spanish: Sequence[str]) -> list[str]:
     return out
 
 
-def _check_count(name: str, value: object, low: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}: {value!r}")
-    if value < low:
-        raise ValueError(f"{name} must be >= {low}, got {value}")
-    return value
-
-
 def _draw(n: int, rng: random.Random, lo: int, hi: int, taken: set[tuple[str, ...]]) -> list[Pair]:
     gen, out, tries = _Gen(rng), [], 0
     while len(out) < n:
@@ -266,8 +260,8 @@ def _draw(n: int, rng: random.Random, lo: int, hi: int, taken: set[tuple[str, ..
 
 
 def _check_range(min_words: int | None, max_words: int | None) -> tuple[int, int]:
-    lo = 4 if min_words is None else _check_count("min_words", min_words)
-    hi = 10_000 if max_words is None else _check_count("max_words", max_words)
+    lo = 4 if min_words is None else check_int(min_words, "min_words", 1)
+    hi = 10_000 if max_words is None else check_int(max_words, "max_words", 1)
     if hi < 4 or lo > 40 or lo > hi:
         raise ValueError(f"need 4 <= max_words, min_words <= 40 and min_words <= max_words (sentences have "
                          f"4 to about 40 words), got min_words={min_words}, max_words={max_words}")
@@ -281,8 +275,8 @@ def translation_pairs(n: int, seed: int = 0, min_words: int | None = None, max_w
     Sources have ``min_words``…``max_words`` words (defaults: no limit; the grammar gives 4 to
     about 40, mostly 4 to 25); sources in ``exclude`` (word sequences) are skipped.
     """
-    _check_count("n", n)
-    _check_count("seed", seed, 0)
+    check_int(n, "n", 1)
+    check_int(seed, "seed", 0)
     lo, hi = _check_range(min_words, max_words)
     if isinstance(exclude, str):
         raise TypeError("exclude must be a collection of word sequences, not a str")
@@ -292,9 +286,9 @@ def translation_pairs(n: int, seed: int = 0, min_words: int | None = None, max_w
 def translation_split(n_train: int, n_test: int, seed: int = 0, min_words: int | None = None,
                       max_words: int | None = None) -> tuple[list[Pair], list[Pair]]:
     """``(train, test)`` sentence pairs; no test source sentence appears in training (test drawn first)."""
-    _check_count("n_train", n_train)
-    _check_count("n_test", n_test)
-    _check_count("seed", seed, 0)
+    check_int(n_train, "n_train", 1)
+    check_int(n_test, "n_test", 1)
+    check_int(seed, "seed", 0)
     lo, hi = _check_range(min_words, max_words)
     rng, taken = random.Random(seed), set()
     test = _draw(n_test, rng, lo, hi, taken)

@@ -53,3 +53,17 @@ def test_set_threads_sets_and_returns():
 def test_set_threads_rejects_bad_input(bad, error):
     with pytest.raises(error, match="n must"):
         set_threads(bad)
+
+
+def test_check_int_accepts_ints_in_range_and_names_the_argument_otherwise():
+    from seq2seq_lib.core import check_int
+    assert check_int(3, "n", 1) == 3
+    assert check_int(30, "max_len", 1, 30) == 30
+    with pytest.raises(TypeError, match="n must be an int, got bool"):
+        check_int(True, "n", 1)
+    with pytest.raises(TypeError, match="n must be an int, got float"):
+        check_int(2.0, "n", 1)
+    with pytest.raises(ValueError, match="n must be >= 1, got 0"):
+        check_int(0, "n", 1)
+    with pytest.raises(ValueError, match="max_len must be between 1 and 30, got 31"):
+        check_int(31, "max_len", 1, 30)
