@@ -219,3 +219,16 @@ def test_exact_match_and_token_accuracy():
         exact_match([["a"]], refs)
     with pytest.raises(ValueError, match="nothing"):
         token_accuracy([], [])
+
+
+def test_metrics_accept_strings_as_letter_sequences():
+    assert exact_match(["casa", "sol"], ["casa", "sal"]) == 0.5
+    assert token_accuracy(["casa", "sol"], ["casa", "sal"]) == pytest.approx(6 / 7)
+    assert token_accuracy(["cas"], ["casa"]) == 0.75          # a missing token counts as wrong
+    assert token_accuracy(["acasa"], ["casa"]) == 0.0         # a shift makes every later position wrong
+    with pytest.raises(ValueError):
+        exact_match(["a"], ["a", "b"])
+    with pytest.raises(ValueError):
+        token_accuracy([], [])
+    with pytest.raises(ValueError):
+        token_accuracy([""], [""])
