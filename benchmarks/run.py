@@ -4,21 +4,24 @@ Usage (from the repository root):
 
     python benchmarks/run.py                                  # every notebook, seed 0
     python benchmarks/run.py --notebooks 01 02 --seeds 0 1 2  # some notebooks, several seeds
-    python benchmarks/run.py --output benchmarks/RESULTS.md --timeout 600
+    python benchmarks/run.py --notebooks 09 --seeds 0 1 2 --update   # re-run one, keep the others' results
 
 Each (notebook, seed) runs on a copy in a temporary folder (the repository's notebooks are never
 modified), on a fresh kernel of the Python running this script, with SEQ2SEQ_SEED=<seed> in the
 kernel's environment. The wall time covers the whole notebook, kernel start included. Metrics are
 the outputs of `seq2seq_lib.report_metrics(...)` (mimetype application/vnd.seq2seq-lib.metrics+json),
-merged in order. The Markdown table goes to --output and to stdout; with several seeds there is
-also a summary row per notebook (min / mean / max of each metric, mean time). A failed notebook is
-reported in the table and makes the exit status 1.
+merged in order. The Markdown report (a summary table of times, then one table per notebook with a
+row per metric, a column per seed and, with several seeds, min / mean / max) goes to --output
+(default benchmarks/RESULTS.md) and to stdout; the raw results go beside it as JSON, which --update
+reads to keep the notebooks that were not re-run. A failed notebook is reported in the tables and
+makes the exit status 1.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import re
@@ -102,68 +105,104 @@ def fmt(value) -> str:
     return str(value) if isinstance(value, int) else f"{value:.4g}"
 
 
-def markdown_table(results: list[dict], several_seeds: bool) -> str:
-    names = list(dict.fromkeys(k for r in results for k in r["metrics"]))
-    lines = ["| Cuaderno | Semilla | Tiempo (s) | Estado | " + " | ".join(names) + " |",
-             "|" + "---|" * (4 + len(names))]
-    for r in results:
-        status = "ok" if r["error"] is None else f"**FALLO** {r['error']}".replace("|", "\\|")
-        cells = [fmt(r["metrics"].get(n, "—")) for n in names]
-        lines.append(f"| {r['notebook']} | {r['seed']} | {r['seconds']:.1f} | {status} | "
-                     + " | ".join(cells) + " |")
-    if several_seeds:
-        for notebook in dict.fromkeys(r["notebook"] for r in results):
-            ok = [r for r in results if r["notebook"] == notebook and r["error"] is None]
-            if not ok:
-                continue
-            cells = []
-            for n in names:
-                values = [r["metrics"][n] for r in ok if isinstance(r["metrics"].get(n), (int, float))]
-                cells.append(" / ".join(fmt(v) for v in (min(values), statistics.fmean(values),
-                                                          max(values))) if values else "—")
-            seconds = statistics.fmean(r["seconds"] for r in ok)
-            lines.append(f"| **{notebook}** | mín / media / máx | {seconds:.1f} (media) | "
-                         f"{len(ok)} ok | " + " | ".join(cells) + " |")
+def _status(r: dict) -> str:
+    return "ok" if r["error"] is None else f"**FALLO** {r['error']}".replace("|", "\\|")
+
+
+def summary_table(results: list[dict]) -> str:
+    """One row per notebook: seeds, mean / min / max wall time, status."""
+    lines = ["| Cuaderno | Semillas | Tiempo medio (s) | Mín – máx (s) | Estado |", "|---|---|---|---|---|"]
+    for notebook in dict.fromkeys(r["notebook"] for r in results):
+        runs = [r for r in results if r["notebook"] == notebook]
+        seconds = [r["seconds"] for r in runs]
+        failed = [r for r in runs if r["error"] is not None]
+        status = f"{len(runs) - len(failed)} ok" + (f", {len(failed)} con fallo" if failed else "")
+        lines.append(f"| {notebook} | {' '.join(str(r['seed']) for r in runs)} | {statistics.fmean(seconds):.1f} | "
+                     f"{min(seconds):.1f} – {max(seconds):.1f} | {status} |")
     return "\n".join(lines)
 
 
-def header(command: str) -> str:
+def notebook_table(runs: list[dict]) -> str:
+    """Metrics of one notebook: one row per metric, one column per seed (+ min / mean / max with several seeds)."""
+    names = list(dict.fromkeys(k for r in runs for k in r["metrics"]))
+    several = len(runs) > 1
+    head = ["Métrica"] + [f"semilla {r['seed']}" for r in runs] + (["mín / media / máx"] if several else [])
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    rows = [("tiempo (s)", [r["seconds"] for r in runs])] + [(n, [r["metrics"].get(n) for r in runs]) for n in names]
+    for name, values in rows:
+        cells = [fmt(v) if v is not None else "—" for v in values]
+        if several:
+            numbers = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            cells.append(" / ".join(fmt(v) for v in (min(numbers), statistics.fmean(numbers), max(numbers)))
+                         if numbers else "—")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    if any(r["error"] for r in runs):
+        lines.append("")
+        lines += [f"- semilla {r['seed']}: {_status(r)}" for r in runs if r["error"]]
+    return "\n".join(lines)
+
+
+def report(results: list[dict]) -> str:
+    """The whole Markdown report: header, summary table, then one section per notebook."""
+    machine = sorted({r["machine"] for r in results})
+    dates = sorted(r["date"] for r in results)
+    commands = list(dict.fromkeys(r["command"] for r in results))
+    parts = ["# Resultados del benchmark\n",
+             f"- Fechas: {dates[0]} – {dates[-1]}" if dates[0] != dates[-1] else f"- Fecha: {dates[0]}",
+             "- Máquina: " + "; ".join(machine),
+             "- Órdenes: " + "; ".join(f"`{c}`" for c in commands),
+             "", "Tiempo de ejecución de cada cuaderno, de arriba abajo en un núcleo nuevo (arranque incluido), y "
+             "las métricas que informa con `report_metrics(...)`.", "", summary_table(results)]
+    for notebook in dict.fromkeys(r["notebook"] for r in results):
+        parts += ["", f"## {notebook}", "", notebook_table([r for r in results if r["notebook"] == notebook])]
+    return "\n".join(parts) + "\n"
+
+
+def machine_description() -> str:
     try:
         torch_version = metadata.version("torch")
     except metadata.PackageNotFoundError:
         torch_version = "no instalado"
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return (f"# Resultados del benchmark\n\n"
-            f"- Fecha: {now}\n"
-            f"- Máquina: {platform.platform()}, {os.cpu_count()} CPU, Python {platform.python_version()}, "
-            f"torch {torch_version}\n"
-            f"- Orden: `{command}`\n")
+    return (f"{platform.platform()}, {os.cpu_count()} CPU, Python {platform.python_version()}, "
+            f"torch {torch_version}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notebooks", nargs="+", metavar="NN", help="e.g. 01 02 (default: all)")
     parser.add_argument("--seeds", nargs="+", type=int, default=[0], help="default: 0")
-    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "RESULTS.md")
+    parser.add_argument("--output", type=Path, default=REPO / "benchmarks" / "RESULTS.md",
+                        help="Markdown report; the raw results go beside it, with the suffix .json")
+    parser.add_argument("--update", action="store_true",
+                        help="keep the saved results of the notebooks that this run does not execute")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell (default: 600)")
     args = parser.parse_args(argv)
 
     notebooks = find_notebooks(args.notebooks)
     if not notebooks:
         parser.error(f"no notebooks in {NOTEBOOK_DIR}")
+    command = shlex.join(["python", "benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
+    machine = machine_description()
     results = []
     for path in notebooks:
         for seed in args.seeds:
             print(f"running {path.name} with SEQ2SEQ_SEED={seed} ...", file=sys.stderr, flush=True)
-            results.append(run_notebook(path, seed, args.timeout))
+            now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+            results.append({**run_notebook(path, seed, args.timeout), "date": now, "machine": machine,
+                            "command": command})
             print(f"  {results[-1]['seconds']:.1f} s, {results[-1]['error'] or 'ok'}",
                   file=sys.stderr, flush=True)
 
-    command = shlex.join(["python", "benchmarks/run.py", *(argv if argv is not None else sys.argv[1:])])
-    report = header(command) + "\n" + markdown_table(results, len(args.seeds) > 1) + "\n"
+    raw = args.output.with_suffix(".json")
+    if args.update and raw.exists():
+        rerun = {r["notebook"] for r in results}
+        results += [r for r in json.loads(raw.read_text(encoding="utf-8")) if r["notebook"] not in rerun]
+    results.sort(key=lambda r: (r["notebook"], r["seed"]))
+    text = report(results)
     args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(report, encoding="utf-8")
-    print(report)
+    args.output.write_text(text, encoding="utf-8")
+    raw.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(text)
     return 1 if any(r["error"] for r in results) else 0
 
 
