@@ -81,13 +81,15 @@ def evaluate(model: nn.Module, data: Iterable[Batch], loss_fn: Callable | None =
 def fit(model: nn.Module, train_data: Iterable[Batch], loss_fn: Callable, optimizer: torch.optim.Optimizer, *,
         epochs: int, val_data: Iterable[Batch] | None = None, metrics: Mapping[str, Metric] | None = None,
         step: Step = default_step, clip_grad_norm: float | None = None, callbacks: Sequence[Callback] = (),
-        device: torch.device | str | None = None, progress: bool = True, desc: str = "Entrenando",
-        ) -> dict[str, list[float]]:
+        scheduler: torch.optim.lr_scheduler.LRScheduler | None = None, device: torch.device | str | None = None,
+        progress: bool = True, desc: str = "Entrenando") -> dict[str, list[float]]:
     """Train ``model`` for ``epochs`` and return the history ``{"train_loss": [...], "val_acc": [...], …}``.
 
     Every epoch logs ``train_loss`` and ``train_<metric>`` (measured on the training batches as they
     pass), and ``val_loss`` / ``val_<metric>`` when ``val_data`` is given. Each callback is called as
-    ``callback(epoch, logs)`` after an epoch; returning ``True`` stops training.
+    ``callback(epoch, logs)`` after an epoch; returning ``True`` stops training. A ``scheduler`` (for
+    example ``OneCycleLR``) is stepped after every optimizer step, that is once per batch; a scheduler
+    meant to step once per epoch goes in a callback instead.
     """
     _check_common(model, loss_fn, metrics)
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
@@ -96,6 +98,8 @@ def fit(model: nn.Module, train_data: Iterable[Batch], loss_fn: Callable, optimi
         raise ValueError(f"clip_grad_norm must be positive or None, got {clip_grad_norm!r}")
     if not hasattr(optimizer, "step") or not hasattr(optimizer, "zero_grad"):
         raise TypeError(f"optimizer must be a torch optimizer, got {type(optimizer).__name__}")
+    if scheduler is not None and not hasattr(scheduler, "step"):
+        raise TypeError(f"scheduler must be a torch learning-rate scheduler, got {type(scheduler).__name__}")
     device = torch.device(device) if device is not None else next(model.parameters()).device
     model.to(device)
     history: dict[str, list[float]] = {}
@@ -113,6 +117,8 @@ def fit(model: nn.Module, train_data: Iterable[Batch], loss_fn: Callable, optimi
             if clip_grad_norm is not None:
                 nn.utils.clip_grad_norm_(model.parameters(), clip_grad_norm)
             optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
             k = _size(target)
             sums["loss"] += loss.item() * k
             with torch.no_grad():

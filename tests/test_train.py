@@ -101,3 +101,16 @@ def test_fit_and_evaluate_errors():
         fit(model, [], loss, opt, epochs=1, progress=False)
     with pytest.raises(ValueError, match="no batches"):
         evaluate(model, [], loss)
+
+
+def test_scheduler_steps_once_per_batch():
+    model, batches = _toy_problem()
+    optimizer = torch.optim.Adam(model.parameters(), lr=0.05)
+    plan = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=0.05, total_steps=3 * len(batches))
+    seen = []
+    fit(model, batches, nn.CrossEntropyLoss(), optimizer, epochs=3, scheduler=plan, progress=False,
+        callbacks=[lambda epoch, logs: seen.append(optimizer.param_groups[0]["lr"])])
+    assert plan.last_epoch == 3 * len(batches)             # one step per batch, none per epoch
+    assert seen[0] > 10 * seen[-1]                         # one cycle: the rate ends far below its peak
+    with pytest.raises(TypeError, match="scheduler must be"):
+        fit(model, batches, nn.CrossEntropyLoss(), optimizer, epochs=1, scheduler="onecycle", progress=False)
