@@ -26,7 +26,7 @@ from .anomaly import (ANOMALY_KINDS, KIND_NAMES_ES, normal_windows, inject_anoma
 from .attention import (SCORES, masked_softmax, AdditiveScore, DotScore, GeneralScore, Attention, AttentionDecoder,
                         attention_map, plot_attention)
 from .autoencoder import (ONSETS, VOWELS, CODAS, LETTERS, pseudo_word, pseudo_lexicon, letter_vocab, corrupt_word,
-                          WordDataset, word_collate, word_loader, RecurrentAutoencoder,
+                          WordDataset, word_loader, RecurrentAutoencoder,
                           SeriesAutoencoder, reconstruct)
 from .dates import (FIRST_DATE, LAST_DATE, DATE_FORMATS, MONTHS, MONTHS_ABBR, WEEKDAYS, WEEKDAYS_ABBR, format_date,
                     date_pairs, date_split)
@@ -59,7 +59,7 @@ __all__ = [
     "anomaly_splits", "roc_curve", "roc_auc", "precision_recall", "best_threshold", "plot_roc",
     "plot_score_histograms", "SCORES", "masked_softmax", "AdditiveScore", "DotScore", "GeneralScore",
     "Attention", "AttentionDecoder", "attention_map", "plot_attention", "ONSETS", "VOWELS", "CODAS",
-    "LETTERS", "pseudo_word", "pseudo_lexicon", "letter_vocab", "corrupt_word", "WordDataset", "word_collate",
+    "LETTERS", "pseudo_word", "pseudo_lexicon", "letter_vocab", "corrupt_word", "WordDataset",
     "word_loader", "RecurrentAutoencoder", "SeriesAutoencoder", "reconstruct", "FIRST_DATE", "LAST_DATE",
     "DATE_FORMATS", "MONTHS", "MONTHS_ABBR", "WEEKDAYS", "WEEKDAYS_ABBR", "format_date", "date_pairs",
     "date_split", "Encoder", "Decoder", "EncoderDecoder", "LSTMEncoder", "LSTMDecoder", "PairDataset",

@@ -19,10 +19,11 @@ from torch.utils.data import DataLoader, Dataset, TensorDataset
 
 from .core import check_int
 from .rnn import run_packed
+from .seq2seq import seq2seq_collate
 from .text import EOS_ID, PAD_ID, SOS_ID, SPECIALS, Vocab, pad_batch
 
 __all__ = ["ONSETS", "VOWELS", "CODAS", "LETTERS", "pseudo_word", "pseudo_lexicon", "letter_vocab",
-           "corrupt_word", "WordDataset", "word_collate", "word_loader", "RecurrentAutoencoder", "SeriesAutoencoder",
+           "corrupt_word", "WordDataset", "word_loader", "RecurrentAutoencoder", "SeriesAutoencoder",
            "reconstruct"]
 
 # Spanish-like phonotactics: a syllable is (onset) + vowel (+ coda). Clusters such as "br" or "tr" are onsets.
@@ -116,14 +117,6 @@ class WordDataset(Dataset):
         return torch.tensor(self.vocab.encode(list(source)), dtype=torch.long), self._targets[i]
 
 
-def word_collate(batch: Sequence[tuple[torch.Tensor, torch.Tensor]]):
-    """Pad a list of ``(src_ids, tgt_ids)``: ``src (B, S)``, ``src_len (B,)``, ``tgt_in (B, T)``, ``tgt_out (B, T)``."""
-    src, src_len = pad_batch([s for s, _ in batch])                                        # (B, S), (B,)
-    tgt_in, _ = pad_batch([torch.cat([torch.tensor([SOS_ID]), t]) for _, t in batch])      # (B, T): <sos> y
-    tgt_out, _ = pad_batch([torch.cat([t, torch.tensor([EOS_ID])]) for _, t in batch])     # (B, T): y <eos>
-    return src, src_len, tgt_in, tgt_out
-
-
 def word_loader(words: Sequence[str], vocab: Vocab, batch_size: int = 128, shuffle: bool = False,
                 n_insertions: int = 0, p_corrupt: float = 1.0, seed: int = 0,
                 sources: Sequence[str] | None = None) -> DataLoader:
@@ -132,9 +125,9 @@ def word_loader(words: Sequence[str], vocab: Vocab, batch_size: int = 128, shuff
     dataset = WordDataset(words, vocab, n_insertions, p_corrupt, seed, sources)
     generator = torch.Generator().manual_seed(seed)
     if n_insertions == 0:   # nothing changes between epochs: pad everything once (same batches, less work per step)
-        dataset = TensorDataset(*word_collate([dataset[i] for i in range(len(dataset))]))
+        dataset = TensorDataset(*seq2seq_collate([dataset[i] for i in range(len(dataset))]))
         return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, generator=generator)
-    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, collate_fn=word_collate, generator=generator)
+    return DataLoader(dataset, batch_size=batch_size, shuffle=shuffle, collate_fn=seq2seq_collate, generator=generator)
 
 
 class RecurrentAutoencoder(nn.Module):

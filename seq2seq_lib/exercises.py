@@ -129,6 +129,20 @@ def number_answer(value: Any, what: str) -> float:
     return float(value)
 
 
+def tensor_answer(value: Any, shape: tuple[int, ...] | None, what: str):
+    """The learner's answer if it is a tensor (of ``shape``, unless it is None), or a clear verdict."""
+    import torch
+    if not isinstance(value, torch.Tensor):
+        got = type(value).__name__
+    elif shape is not None and tuple(value.shape) != tuple(shape):
+        got = str(tuple(value.shape))
+    else:
+        return value
+    if shape is None:
+        raise RespuestaIncorrecta(f"{what} debe ser un tensor; devolviste {got}.")
+    raise RespuestaIncorrecta(f"{what} debe ser un tensor de forma {tuple(shape)}; devolviste {got}.")
+
+
 def build_answer(cls, *args):
     """Instantiate the learner's model class with ``args``; a clear verdict if it is not an nn.Module class."""
     from torch import nn

@@ -5,15 +5,9 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .exercises import RespuestaIncorrecta, Exercise
+from .exercises import Exercise, RespuestaIncorrecta, tensor_answer
 from .exercises import build_answer as _build
 from .series import make_windows, ramp_series
-
-
-def _tensor(value, what: str) -> torch.Tensor:
-    if not isinstance(value, torch.Tensor):
-        raise RespuestaIncorrecta(f"{what} debe ser un tensor; devolviste {type(value).__name__}.")
-    return value
 
 
 # q1 ------------------------------------------------------------------------------------------
@@ -25,7 +19,7 @@ def _check_alineados(f) -> str:
     for serie, T in [(ramp_series(12), 4), (torch.randn(40, generator=torch.Generator().manual_seed(5)), 6)]:
         X, y, _ = make_windows(serie, T)                     # (B, T, 1), (B, 1)
         expected = objetivos_alineados(X, y)
-        got = _tensor(f(X.clone(), y.clone()), "el objetivo")
+        got = tensor_answer(f(X.clone(), y.clone()), None, "el objetivo")
         if got.shape != expected.shape:
             raise RespuestaIncorrecta(f"para X {tuple(X.shape)} e y {tuple(y.shape)} el objetivo alineado es "
                                       f"(B, T, 1) = {tuple(expected.shape)}: uno por paso de entrada. Devolviste "
@@ -52,7 +46,7 @@ def _check_naive_h(f) -> str:
     for B, T, periodo, H in [(3, 21, 7, 5), (2, 28, 7, 14), (4, 10, 3, 8)]:
         X = torch.randn(B, T, 1, generator=g)
         expected = naive_estacional_h(X, periodo, H)
-        got = _tensor(f(X.clone(), periodo, H), "la predicción")
+        got = tensor_answer(f(X.clone(), periodo, H), None, "la predicción")
         if got.shape != expected.shape:
             raise RespuestaIncorrecta(f"para X {tuple(X.shape)} y H = {H} devuelve (B, H) = {tuple(expected.shape)}; "
                                       f"devolviste {tuple(got.shape)}.")
@@ -87,7 +81,7 @@ def _check_recursivo(f) -> str:
 
     X = torch.randn(3, 6, 1, generator=torch.Generator().manual_seed(7))
     expected = recursivo(modelo, X, 5)
-    got = _tensor(f(modelo, X.clone(), 5), "la predicción")
+    got = tensor_answer(f(modelo, X.clone(), 5), None, "la predicción")
     if got.shape != expected.shape:
         raise RespuestaIncorrecta(f"devuelve (B, H) = {tuple(expected.shape)}; devolviste {tuple(got.shape)}.")
     if torch.allclose(got, modelo(X).expand(-1, 5)):

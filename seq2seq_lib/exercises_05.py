@@ -6,16 +6,9 @@ import torch
 import torch.nn.functional as F
 
 from .anomaly import roc_auc
-from .exercises import Exercise, RespuestaIncorrecta, number_answer
+from .exercises import Exercise, RespuestaIncorrecta, number_answer, tensor_answer
 from .metrics import sequence_cross_entropy
 from .text import PAD_ID
-
-
-def _tensor(value, shape: tuple[int, ...], what: str) -> torch.Tensor:
-    if not isinstance(value, torch.Tensor) or tuple(value.shape) != shape:
-        raise RespuestaIncorrecta(f"{what} debe ser un tensor de forma {shape}; devolviste "
-                                  f"{tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__}.")
-    return value
 
 
 def _padded_batch(seed: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -64,7 +57,7 @@ def _check_exactas(f) -> str:
     logits[[0, 2, 4]] = F.one_hot(target[[0, 2, 4]], 12).float() * 10    # three rows reconstructed exactly…
     logits[4, 1] = F.one_hot(torch.tensor(5 if target[4, 1] != 5 else 6), 12).float() * 10  # …then one wrong
     logits[..., PAD_ID] = -20.0                                           # like a trained model: never <pad>
-    got = _tensor(f(logits.clone(), target.clone()), (6,), "la respuesta")
+    got = tensor_answer(f(logits.clone(), target.clone()), (6,), "la respuesta")
     expected = secuencias_exactas(logits, target)
     if torch.equal(got.bool(), expected):
         return "Una secuencia cuenta como exacta solo si acierta todos sus pasos reales."
@@ -111,7 +104,7 @@ def pca_2d(codigos: torch.Tensor) -> torch.Tensor:
 def _check_pca(f) -> str:
     g = torch.Generator().manual_seed(6)
     codes = torch.randn(80, 6, generator=g) @ torch.diag(torch.tensor([5.0, 3, 1, 0.5, 0.2, 0.1])) + 4.0
-    got = _tensor(f(codes.clone()), (80, 2), "la proyección")
+    got = tensor_answer(f(codes.clone()), (80, 2), "la proyección")
     expected = pca_2d(codes)
     signs = torch.sign((got * expected).sum(0))                           # each axis is defined up to sign
     if torch.allclose(got * signs, expected, atol=1e-3):

@@ -5,15 +5,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-from .exercises import Exercise, RespuestaIncorrecta
+from .exercises import Exercise, RespuestaIncorrecta, tensor_answer
 from .rnn import join_directions, run_packed
-
-
-def _tensor(value, shape: tuple[int, ...], what: str) -> torch.Tensor:
-    if not isinstance(value, torch.Tensor) or tuple(value.shape) != shape:
-        raise RespuestaIncorrecta(f"{what} debe ser un tensor de forma {shape}; devolviste "
-                                  f"{tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__}.")
-    return value
 
 
 # q1 ------------------------------------------------------------------------------------------
@@ -30,7 +23,7 @@ def _check_estado_final(f) -> str:
     por_capa = h_n.view(L, 2, B, H)                              # documented layout of PyTorch
     for capa in range(L):
         for direccion in (0, 1):
-            got = _tensor(f(h_n, capa, direccion), (B, H), f"estado_final(h_n, {capa}, {direccion})")
+            got = tensor_answer(f(h_n, capa, direccion), (B, H), f"estado_final(h_n, {capa}, {direccion})")
             if torch.equal(got, por_capa[capa, direccion]):
                 continue
             if torch.equal(got, h_n[capa + L * direccion]):
@@ -56,7 +49,7 @@ def _check_aparece_despues(f) -> str:
     ids[2, 6:] = 0                                                # padding at the end of a row
     got = f(ids.clone(), 9)
     expected = aparece_despues(ids, 9)
-    got = _tensor(got, tuple(ids.shape), "la respuesta")
+    got = tensor_answer(got, tuple(ids.shape), "la respuesta")
     if torch.equal(got.bool(), expected):
         return "Sin bucles: el futuro de cada paso en una sola pasada."
     if torch.equal(got.bool(), (ids == 9).flip(1).cumsum(1).flip(1) > 0):
@@ -84,7 +77,7 @@ def _check_invierte_reales(f) -> str:
     longitudes = torch.tensor([6, 2, 4, 1, 5])
     ids = torch.randint(4, 20, (5, 6), generator=g)
     ids[torch.arange(6).unsqueeze(0) >= longitudes.unsqueeze(1)] = 0       # <pad> after each row
-    got = _tensor(f(ids.clone(), longitudes.clone()), (5, 6), "la respuesta")
+    got = tensor_answer(f(ids.clone(), longitudes.clone()), (5, 6), "la respuesta")
     expected = invierte_reales(ids, longitudes)
     if torch.equal(got, expected):
         return "Es lo que lee la dirección hacia atrás con pack_padded_sequence."
@@ -112,7 +105,7 @@ def _check_resumen(f) -> str:
     with torch.no_grad():
         output, (h_n, _) = run_packed(lstm, torch.randn(B, T, 4), longitudes)
     expected = join_directions(h_n)                                # (B, 2H)
-    got = _tensor(f(output.clone(), longitudes.clone()), (B, 2 * H), "el resumen")
+    got = tensor_answer(f(output.clone(), longitudes.clone()), (B, 2 * H), "el resumen")
     if torch.allclose(got, expected, atol=1e-6):
         return "Coincide con h_n de pack_padded_sequence: [h_n[-2], h_n[-1]]."
     if torch.allclose(got, output[:, -1]):

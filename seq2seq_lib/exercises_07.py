@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import torch
 
-from .exercises import Exercise, RespuestaIncorrecta
+from .exercises import Exercise, RespuestaIncorrecta, tensor_answer
 from .text import EOS_ID, PAD_ID, SOS_ID
-
-
-def _tensor(value, shape: tuple[int, ...], what: str) -> torch.Tensor:
-    if not isinstance(value, torch.Tensor) or tuple(value.shape) != shape:
-        raise RespuestaIncorrecta(f"{what} debe ser un tensor de forma {shape}; devolviste "
-                                  f"{tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__}.")
-    return value
 
 
 # q1 ------------------------------------------------------------------------------------------
@@ -32,8 +25,8 @@ def _check_entrada_y_objetivo(f) -> str:
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         raise RespuestaIncorrecta("devuelve una pareja (tgt_in, tgt_out).")
     expected_in, expected_out = entrada_y_objetivo(objetivos)
-    got_in = _tensor(answer[0], tuple(expected_in.shape), "tgt_in")
-    got_out = _tensor(answer[1], tuple(expected_out.shape), "tgt_out")
+    got_in = tensor_answer(answer[0], tuple(expected_in.shape), "tgt_in")
+    got_out = tensor_answer(answer[1], tuple(expected_out.shape), "tgt_out")
     if torch.equal(got_in, expected_in) and torch.equal(got_out, expected_out):
         return "Es lo que hace seq2seq_collate: tgt_in[:, t + 1] == tgt_out[:, t]."
     if torch.equal(got_in, expected_out) and torch.equal(got_out, expected_in):
@@ -69,7 +62,7 @@ def _check_log_prob(f) -> str:
     lengths = torch.tensor([6, 3, 5, 1])
     tgt_out[torch.arange(T).unsqueeze(0) >= lengths.unsqueeze(1)] = PAD_ID
     tgt_out[torch.arange(B), lengths - 1] = EOS_ID
-    got = _tensor(f(logits.clone(), tgt_out.clone()), (B,), "la respuesta")
+    got = tensor_answer(f(logits.clone(), tgt_out.clone()), (B,), "la respuesta")
     expected = log_prob_secuencias(logits, tgt_out)
     if torch.allclose(got.float(), expected, atol=1e-5):
         return "Con esto se comparan las salidas del voraz y del haz."
@@ -107,7 +100,7 @@ def _check_paso_del_haz(f) -> str:
     answer = f(puntuaciones.clone(), logp.clone(), K)
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
         raise RespuestaIncorrecta("devuelve tres tensores: (filas, simbolos, nuevas).")
-    filas, simbolos, nuevas = (_tensor(a, (K,), n) for a, n in zip(answer, ("filas", "simbolos", "nuevas")))
+    filas, simbolos, nuevas = (tensor_answer(a, (K,), n) for a, n in zip(answer, ("filas", "simbolos", "nuevas")))
     exp_filas, exp_simbolos, exp_nuevas = paso_del_haz(puntuaciones, logp, K)
     if torch.equal(filas.long(), exp_filas) and torch.equal(simbolos.long(), exp_simbolos) \
             and torch.allclose(nuevas.float(), exp_nuevas):

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from .exercises import Exercise, RespuestaIncorrecta
-
-
-def _tensor(value, shape: tuple[int, ...], what: str) -> torch.Tensor:
-    if not isinstance(value, torch.Tensor) or tuple(value.shape) != shape:
-        raise RespuestaIncorrecta(f"{what} debe ser un tensor de forma {shape}; devolviste "
-                                  f"{tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__}.")
-    return value
+from .exercises import Exercise, RespuestaIncorrecta, tensor_answer
 
 
 # q1 ------------------------------------------------------------------------------------------
@@ -26,7 +19,7 @@ def _check_pesos(f) -> str:
     puntuaciones = torch.randn(5, 7, generator=g) * 3
     longitudes = torch.tensor([7, 3, 1, 5, 2])
     puntuaciones[1, 3:] = 40.0                                   # large scores at padded positions
-    got = _tensor(f(puntuaciones.clone(), longitudes.clone()), (5, 7), "los pesos")
+    got = tensor_answer(f(puntuaciones.clone(), longitudes.clone()), (5, 7), "los pesos")
     expected = pesos_atencion(puntuaciones, longitudes)
     if torch.allclose(got, puntuaciones.softmax(dim=1), atol=1e-6):
         raise RespuestaIncorrecta("es el softmax de todas las posiciones: el relleno recibe peso. Pon -inf en las "
@@ -53,7 +46,7 @@ def _check_contexto(f) -> str:
     B, T, S, H = 3, 4, 6, 5
     pesos = torch.rand(B, T, S, generator=g).softmax(-1)
     salidas = torch.randn(B, S, H, generator=g)
-    got = _tensor(f(pesos.clone(), salidas.clone()), (B, T, H), "el contexto")
+    got = tensor_answer(f(pesos.clone(), salidas.clone()), (B, T, H), "el contexto")
     if torch.allclose(got, contexto(pesos, salidas), atol=1e-5):
         return "Una media ponderada de las salidas del codificador por cada paso del decodificador."
     if torch.allclose(got, salidas.mean(1, keepdim=True).expand(B, T, H), atol=1e-5):
@@ -70,7 +63,7 @@ def _check_general(f) -> str:
     g = torch.Generator().manual_seed(10)
     B, T, S, H = 2, 3, 5, 4
     h, salidas, W = torch.randn(B, T, H, generator=g), torch.randn(B, S, H, generator=g), torch.randn(H, H, generator=g)
-    got = _tensor(f(h.clone(), salidas.clone(), W.clone()), (B, T, S), "las puntuaciones")
+    got = tensor_answer(f(h.clone(), salidas.clone(), W.clone()), (B, T, S), "las puntuaciones")
     if torch.allclose(got, puntuacion_general(h, salidas, W), atol=1e-5):
         return "Con W = I sería la puntuación dot."
     if torch.allclose(got, h @ W.T @ salidas.transpose(1, 2), atol=1e-5):
@@ -99,14 +92,14 @@ def _check_reordena(f) -> str:
         salidas, mascara, (h, c) = got
     except (TypeError, ValueError):
         raise RespuestaIncorrecta("devuelve el estado con la misma estructura: (salidas, mascara, (h, c)).") from None
-    _tensor(salidas, (5, S, H), "salidas")
-    _tensor(mascara, (5, S), "mascara")
+    tensor_answer(salidas, (5, S, H), "salidas")
+    tensor_answer(mascara, (5, S), "mascara")
     if isinstance(h, torch.Tensor) and tuple(h.shape) == (L, B, H) and B != 5:
         raise RespuestaIncorrecta("h no cambió de forma: reordena también h y c.")
     if isinstance(h, torch.Tensor) and h.shape[0] == 5:
         raise RespuestaIncorrecta("h y c son (L, B, H): el lote es la dimensión 1, no la 0. Usa h[:, indice].")
-    _tensor(h, (L, 5, H), "h")
-    _tensor(c, (L, 5, H), "c")
+    tensor_answer(h, (L, 5, H), "h")
+    tensor_answer(c, (L, 5, H), "c")
     if not (torch.equal(salidas, expected[0]) and torch.equal(mascara, expected[1])):
         raise RespuestaIncorrecta("las salidas o la máscara no siguen a indice: la fila k debe ser la fila indice[k].")
     if not (torch.equal(h, expected[2][0]) and torch.equal(c, expected[2][1])):

@@ -8,15 +8,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .exercises import Exercise, RespuestaIncorrecta
+from .exercises import Exercise, RespuestaIncorrecta, tensor_answer
 from .transformer import sinusoidal_positional_encoding
-
-
-def _tensor(value, shape: tuple[int, ...], what: str) -> torch.Tensor:
-    if not isinstance(value, torch.Tensor) or tuple(value.shape) != shape:
-        raise RespuestaIncorrecta(f"{what} debe ser un tensor de forma {shape}; devolviste "
-                                  f"{tuple(value.shape) if isinstance(value, torch.Tensor) else type(value).__name__}.")
-    return value
 
 
 # q1 ------------------------------------------------------------------------------------------
@@ -27,7 +20,7 @@ def mascara_causal(T: int) -> torch.Tensor:
 
 def _check_mascara_causal(f) -> str:
     for T in (1, 4, 7):
-        got = _tensor(f(T), (T, T), f"mascara_causal({T})")
+        got = tensor_answer(f(T), (T, T), f"mascara_causal({T})")
         expected = nn.Transformer.generate_square_subsequent_mask(T)
         if got.dtype == torch.bool:
             raise RespuestaIncorrecta("devuelves una máscara booleana; aquí se pide la aditiva (float): 0.0 donde se "
@@ -55,7 +48,7 @@ def mascara_relleno(longitudes: torch.Tensor, S: int) -> torch.Tensor:
 def _check_mascara_relleno(f) -> str:
     longitudes = torch.tensor([5, 2, 7, 1])
     S = 7
-    got = _tensor(f(longitudes.clone(), S), (4, S), "la máscara")
+    got = tensor_answer(f(longitudes.clone(), S), (4, S), "la máscara")
     expected = mascara_relleno(longitudes, S)
     if got.dtype != torch.bool:
         raise RespuestaIncorrecta(f"la máscara debe ser booleana (torch.bool); es {got.dtype}.")
@@ -83,7 +76,7 @@ def codificacion_posicional(max_len: int, D: int) -> torch.Tensor:
 
 def _check_codificacion(f) -> str:
     max_len, D = 30, 16
-    got = _tensor(f(max_len, D), (max_len, D), f"codificacion_posicional({max_len}, {D})")
+    got = tensor_answer(f(max_len, D), (max_len, D), f"codificacion_posicional({max_len}, {D})")
     expected = sinusoidal_positional_encoding(max_len, D)
     if torch.allclose(got.float(), expected, atol=1e-5):
         return "Igual que sinusoidal_positional_encoding del paquete."
@@ -115,7 +108,7 @@ def _check_atencion(f) -> str:
     q, k, v = (torch.randn(2, 3, n, 8, generator=g) for n in (5, 6, 6))
     puede = torch.rand(5, 6, generator=g) < 0.6
     puede[:, 0] = True
-    got = _tensor(f(q.clone(), k.clone(), v.clone(), puede.clone()), (2, 3, 5, 8), "la salida")
+    got = tensor_answer(f(q.clone(), k.clone(), v.clone(), puede.clone()), (2, 3, 5, 8), "la salida")
     expected = F.scaled_dot_product_attention(q, k, v, attn_mask=puede)
     if torch.allclose(got, expected, atol=1e-5):
         return "Igual que F.scaled_dot_product_attention con una máscara booleana."

@@ -1,6 +1,5 @@
 """Tests of the attention module: masked softmax, the three scores, the attention decoder, maps and heatmaps."""
 
-import itertools
 import math
 
 import matplotlib
@@ -9,6 +8,7 @@ import torch
 
 matplotlib.use("Agg")
 
+from brute_force import brute_force_scores  # noqa: E402
 from seq2seq_lib import EOS_ID, PAD_ID, SOS_ID, Vocab, fit, sequence_cross_entropy, set_seed, set_threads  # noqa: E402
 from seq2seq_lib.attention import (SCORES, AdditiveScore, Attention, AttentionDecoder, DotScore,  # noqa: E402
                                    GeneralScore, attention_map, masked_softmax, plot_attention)
@@ -181,16 +181,7 @@ def test_beam_search_with_attention_equals_brute_force(alpha):
     V, max_len = 6, 3
     model = tiny_model("additive", V=V, hidden=8, seed=1).eval()
     src, src_len = torch.tensor([[4, 5, 4]]), torch.tensor([3])
-    allowed = [3, 4, 5]
-    exhaustive = []
-    with torch.no_grad():
-        for m in range(max_len + 1):
-            for prefix in itertools.product(allowed, repeat=m):
-                emitted = list(prefix) + ([EOS_ID] if m < max_len else [])
-                logp = model(src, src_len, torch.tensor([[SOS_ID] + emitted[:-1]])).log_softmax(-1)[0]
-                s = float(logp[torch.arange(len(emitted)), torch.tensor(emitted)].sum())
-                exhaustive.append((list(prefix), s / len(emitted) ** alpha))
-    exhaustive.sort(key=lambda h: h[1], reverse=True)
+    exhaustive = brute_force_scores(model, src, src_len, max_len, alpha, allowed=[3, 4, 5])
     beams = beam_search(model, src, src_len, max_len, beam_width=4 ** max_len, length_penalty=alpha)[0]
     assert [h[0] for h in beams] == [h[0] for h in exhaustive]
     assert all(abs(a[1] - b[1]) < 1e-5 for a, b in zip(beams, exhaustive))

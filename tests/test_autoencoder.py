@@ -7,7 +7,8 @@ import torch
 
 from seq2seq_lib.autoencoder import (LETTERS, VOWELS, RecurrentAutoencoder, SeriesAutoencoder, WordDataset,
                                      corrupt_word, letter_vocab, pseudo_lexicon, pseudo_word,
-                                     reconstruct, word_collate, word_loader)
+                                     reconstruct, word_loader)
+from seq2seq_lib.seq2seq import seq2seq_collate
 from seq2seq_lib.text import EOS_ID, PAD_ID, SOS_ID
 
 
@@ -58,7 +59,7 @@ def test_corrupt_word_inserts_letters():
         corrupt_word("casa", rng, n_insertions=-1)
 
 
-def test_word_collate_frames_targets_with_sos_eos_and_pads():
+def test_word_batches_frame_targets_with_sos_eos_and_pads():
     vocab = letter_vocab()
     src, src_len, tgt_in, tgt_out = next(iter(word_loader(["casa", "sol"], vocab, batch_size=2)))
     assert src_len.tolist() == [4, 3]
@@ -67,7 +68,7 @@ def test_word_collate_frames_targets_with_sos_eos_and_pads():
     assert tgt_out[0, 4].item() == EOS_ID and tgt_out[1, 3].item() == EOS_ID and tgt_out[1, 4].item() == PAD_ID
     assert torch.equal(tgt_in[:, 1:][tgt_out[:, :-1] != EOS_ID], tgt_out[:, :-1][tgt_out[:, :-1] != EOS_ID])
     # the collate function and the pre-padded fast path give the same batch
-    same = word_collate([WordDataset(["casa", "sol"], vocab)[i] for i in range(2)])
+    same = seq2seq_collate([WordDataset(["casa", "sol"], vocab)[i] for i in range(2)])
     assert all(torch.equal(a, b) for a, b in zip(same, (src, src_len, tgt_in, tgt_out)))
 
 
@@ -90,7 +91,7 @@ def test_recurrent_autoencoder_shapes_and_padding_independence():
     torch.manual_seed(0)
     vocab = letter_vocab()
     model = RecurrentAutoencoder(len(vocab), emb_dim=8, hidden=16, code_dim=6).eval()
-    src, src_len, tgt_in, _ = word_collate([WordDataset(["casa", "sol"], vocab)[i] for i in range(2)])
+    src, src_len, tgt_in, _ = seq2seq_collate([WordDataset(["casa", "sol"], vocab)[i] for i in range(2)])
     code = model.encode(src, src_len)
     assert code.shape == (2, 6) and code.abs().max() < 1
     assert model(src, src_len, tgt_in).shape == (2, tgt_in.shape[1], len(vocab))

@@ -1,10 +1,9 @@
 """Tests of the encoder–decoder interfaces, the LSTM encoder/decoder, pair batches, decoding and metrics."""
 
-import itertools
-
 import pytest
 import torch
 
+from brute_force import brute_force_scores
 from seq2seq_lib import EOS_ID, PAD_ID, SOS_ID, Vocab, fit, sequence_cross_entropy, set_seed
 from seq2seq_lib.seq2seq import (Decoder, Encoder, EncoderDecoder, LSTMDecoder, LSTMEncoder, PairDataset,
                                  beam_search, exact_match, greedy_decode, pair_loader, seq2seq_collate,
@@ -147,31 +146,13 @@ def test_fit_learns_to_copy_short_sequences():
 
 
 # -------------------------------------------------------------------------------------- decoding
-def _scores_by_brute_force(model, src, src_len, max_len, alpha, allowed):
-    """Every output sequence, scored exactly as beam_search defines it."""
-    model.eval()
-    results = []
-    with torch.no_grad():
-        for m in range(max_len + 1):
-            for prefix in itertools.product(allowed, repeat=m):
-                if m < max_len:
-                    emitted = list(prefix) + [EOS_ID]
-                elif m == max_len:
-                    emitted = list(prefix)
-                tgt_in = torch.tensor([[SOS_ID] + emitted[:-1]])
-                logp = model(src, src_len, tgt_in).log_softmax(-1)[0]               # (T, V)
-                s = float(logp[torch.arange(len(emitted)), torch.tensor(emitted)].sum())
-                results.append((list(prefix), s / len(emitted) ** alpha))
-    return sorted(results, key=lambda h: h[1], reverse=True)
-
-
 @pytest.mark.parametrize("alpha", [0.0, 1.0])
 def test_beam_search_with_full_width_equals_brute_force(alpha):
     V, max_len = 6, 3                                  # specials 0–3, plus tokens 4 and 5
     allowed = [EOS_ID, 3, 4, 5]                        # never <pad> nor <sos>
     model = tiny_model(V_src=V, V_tgt=V, hidden=8, seed=1)
     src, src_len = torch.tensor([[4, 5, 4]]), torch.tensor([3])
-    exhaustive = _scores_by_brute_force(model, src, src_len, max_len, alpha, [a for a in allowed if a != EOS_ID])
+    exhaustive = brute_force_scores(model, src, src_len, max_len, alpha, [a for a in allowed if a != EOS_ID])
     beams = beam_search(model, src, src_len, max_len, beam_width=len(allowed) ** max_len, length_penalty=alpha)[0]
     assert len(beams) == len(exhaustive)
     assert [h[0] for h in beams] == [h[0] for h in exhaustive]
