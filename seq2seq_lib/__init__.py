@@ -3,7 +3,7 @@
 Everything public is re-exported here; importing it has no side effects.
 """
 
-from .core import get_device, set_seed, set_threads
+from .core import get_device, physical_cores, set_seed, set_threads
 from .data import (first_token_recall, is_grammatical, later_marker_tagging, lm_pairs, pad_collate,
                    spanish_sentences, train_val_split)
 from .exercises import ejercicios
@@ -43,7 +43,7 @@ from .translation import (NOUNS, ADJECTIVES, VERBS, PRONOUNS, PREPOSITIONS, refe
 __version__ = "0.1.0"
 
 __all__ = [
-    "set_seed", "get_device", "set_threads",
+    "set_seed", "get_device", "set_threads", "physical_cores",
     "spanish_sentences", "is_grammatical", "train_val_split", "lm_pairs", "pad_collate", "first_token_recall",
     "later_marker_tagging", "length_mask", "last_real_step", "run_packed", "join_directions",
     "hidden_gradient_norms", "accuracy", "sequence_cross_entropy",

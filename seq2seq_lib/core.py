@@ -8,7 +8,7 @@ import random
 import numpy as np
 import torch
 
-__all__ = ["set_seed", "get_device", "set_threads"]
+__all__ = ["set_seed", "get_device", "set_threads", "physical_cores"]
 
 
 def check_int(value: object, name: str, minimum: int, maximum: int | None = None) -> int:
@@ -49,15 +49,35 @@ def get_device(prefer: str | None = None) -> torch.device:
     return torch.device(prefer)
 
 
+def physical_cores() -> int:
+    """Number of physical CPU cores this process may run on (hyper-threads of one core count once).
+
+    Read from Linux's ``/sys/devices/system/cpu/cpu*/topology``; where that is not available (macOS,
+    Windows) it assumes two hardware threads per core: half of ``os.cpu_count()``, at least 1.
+    """
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else range(os.cpu_count() or 1)
+    cores = set()
+    for cpu in cpus:
+        topology = f"/sys/devices/system/cpu/cpu{cpu}/topology"
+        try:
+            with open(f"{topology}/physical_package_id") as package, open(f"{topology}/core_id") as core:
+                cores.add((package.read().strip(), core.read().strip()))
+        except OSError:
+            return max(1, (os.cpu_count() or 1) // 2)
+    return max(1, len(cores))
+
+
 def set_threads(n: int | None = None) -> int:
     """Set PyTorch's intra-op CPU threads and return the number.
 
-    The default is half the logical cores, between 1 and 4. The course's models are small: a
-    second thread barely speeds them up, while threads competing for busy cores (another
-    program, another kernel) can make training tens of times slower.
+    The default is one thread per physical core (:func:`physical_cores`), at most 4. Hyper-threads of a
+    core share its arithmetic units, so a thread per logical CPU only adds contention; beyond a few
+    threads the course's small models stop getting faster; and threads competing for busy cores
+    (another program, another kernel) can make training tens of times slower: pass ``n=1`` when
+    running several notebooks at once.
     """
     if n is None:
-        n = max(1, min(4, (os.cpu_count() or 1) // 2))
+        n = min(4, physical_cores())
     if isinstance(n, bool) or not isinstance(n, int):
         raise TypeError(f"n must be an int or None, got {type(n).__name__}")
     if n < 1:

@@ -1,10 +1,11 @@
+import os
 import random
 
 import numpy as np
 import pytest
 import torch
 
-from seq2seq_lib import get_device, set_seed, set_threads
+from seq2seq_lib import get_device, physical_cores, set_seed, set_threads
 
 
 def test_set_seed_makes_all_generators_repeat():
@@ -47,6 +48,44 @@ def test_set_threads_sets_and_returns():
         assert 1 <= n <= 4 and torch.get_num_threads() == n
     finally:
         torch.set_num_threads(before)
+
+
+def test_set_threads_defaults_to_physical_cores_at_most_four():
+    before = torch.get_num_threads()
+    try:
+        assert set_threads() == min(4, physical_cores())
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_physical_cores_counts_cores_not_hyper_threads(monkeypatch, tmp_path):
+    assert 1 <= physical_cores() <= (os.cpu_count() or 1)
+    # four logical CPUs, two per core: two physical cores
+    topology = {0: ("0", "0"), 1: ("0", "0"), 2: ("0", "1"), 3: ("0", "1")}
+    real_open = open
+
+    def fake_open(path, *args, **kwargs):
+        path = str(path)
+        if path.startswith("/sys/devices/system/cpu/cpu"):
+            cpu = int(path.split("/cpu")[-1].split("/")[0])
+            field = 0 if path.endswith("physical_package_id") else 1
+            target = tmp_path / f"{cpu}-{field}"
+            target.write_text(topology[cpu][field] + "\n")
+            return real_open(target, *args, **kwargs)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(topology), raising=False)
+    monkeypatch.setattr("builtins.open", fake_open)
+    assert physical_cores() == 2
+
+
+def test_physical_cores_without_topology_assumes_two_threads_per_core(monkeypatch):
+    def no_sys(*args, **kwargs):
+        raise OSError("no /sys here")
+
+    monkeypatch.setattr("builtins.open", no_sys)
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert physical_cores() == 4
 
 
 @pytest.mark.parametrize("bad, error", [(0, ValueError), (-2, ValueError), (2.0, TypeError), (True, TypeError)])

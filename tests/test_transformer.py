@@ -65,6 +65,24 @@ def test_multi_head_attention_matches_nn_multihead_attention():
         assert (ours - theirs).abs().max() < 1e-5
 
 
+def test_attend_without_weights_is_the_same_computation():
+    torch.manual_seed(0)
+    mha = MultiHeadAttention(16, 4)
+    x, mem = torch.randn(3, 6, 16, requires_grad=True), torch.randn(3, 7, 16)
+    pad = padding_mask(torch.tensor([7, 3, 5]))
+    for key, masks in ((mem, dict(key_padding_mask=pad)), (x, dict(attn_mask=causal_mask(6))),
+                       (x, dict(attn_mask=causal_mask(6), key_padding_mask=padding_mask(torch.tensor([6, 4, 5])))),
+                       (mem, {})):
+        k, v = mha.project_kv(key, key)
+        slow, weights = mha.attend(x, k, v, **masks)
+        fast, none = mha.attend(x, k, v, **masks, need_weights=False)
+        assert none is None and weights.shape == (3, 4, 6, key.shape[1])
+        assert (slow - fast).abs().max() < 1e-5
+        g_slow, = torch.autograd.grad(slow.sum(), x, retain_graph=True)
+        g_fast, = torch.autograd.grad(fast.sum(), x)
+        assert (g_slow - g_fast).abs().max() < 1e-4
+
+
 def test_multi_head_attention_validates():
     with pytest.raises(ValueError, match="divisible"):
         MultiHeadAttention(10, 3)
@@ -157,6 +175,9 @@ def test_step_by_step_equals_teacher_forced_pass(cache):
     model(src, src_len, tgt_in)
     weights = model.decoder.cross_attention[-1]                                   # (B, h, T, S)
     assert weights.shape == (3, 4, 6, 7) and (weights[1, :, :, 4:] == 0).all()    # never on <pad>
+    model.train()
+    model(src, src_len, tgt_in)                                                   # training: no weights formed
+    assert model.decoder.cross_attention == []
 
 
 def test_padding_does_not_change_the_output():
