@@ -102,14 +102,10 @@ class MultiHeadAttention(nn.Module):
         """
         B, Tq, D = query.shape
         q = self._split(self.q_proj(query))                                           # (B, h, Tq, d_head)
+        mask = _merge_masks(attn_mask, key_padding_mask, query.dtype)                 # (B | 1, 1, Tq | 1, Tk)
         if need_weights:
-            mask = _merge_masks(attn_mask, key_padding_mask, query.dtype)             # (B | 1, 1, Tq | 1, Tk)
             out, weights = scaled_dot_product_attention(q, k, v, mask)                # (B, h, Tq, d_head), (B, h, Tq, Tk)
         else:
-            if attn_mask is None and key_padding_mask is not None:                    # boolean: faster here
-                mask = ~key_padding_mask[:, None, None, :]                             # (B, 1, 1, Tk) True = may look
-            else:
-                mask = _merge_masks(attn_mask, key_padding_mask, query.dtype)
             out, weights = F.scaled_dot_product_attention(q, k, v, attn_mask=mask), None
         out = out.transpose(1, 2).reshape(B, Tq, D)                                   # (B, Tq, D): heads side by side
         return self.out_proj(out), weights                                            # (B, Tq, D), (B, h, Tq, Tk)
